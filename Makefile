@@ -1,0 +1,26 @@
+# Tessera — the two commands: `make run` (the whole app, embedded) and `make test` (the suite).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export FLASK_APP := run.py
+
+.PHONY: run test setup translations bench clean
+
+run: setup
+	bash scripts/run.sh
+
+test: setup
+	bash scripts/test.sh
+
+setup:
+	bash scripts/setup.sh
+
+translations: setup
+	$(VENV)/bin/flask translate extract && $(VENV)/bin/flask translate update && \
+	$(VENV)/bin/flask translate compile && $(VENV)/bin/flask translate check
+
+bench: setup
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance/*.db instance/reports instance/uploads

@@ -1,0 +1,95 @@
+"""``flask`` commands: roles, demo data, worker, scheduler, translations."""
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+roles_cli = AppGroup("roles", help="Staff roles.")
+demo_cli = AppGroup("demo", help="Demo data.")
+translate_cli = AppGroup("translate", help="Translation catalogs (pybabel flow).")
+
+
+@roles_cli.command("sync")
+def roles_sync():
+    """Create the builtin roles (Admin, Manager, …) as rows users can hold."""
+    from app.services.users import sync_roles
+
+    created = sync_roles()
+    click.echo("roles created: " + (", ".join(created) if created else "none (all present)"))
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load a believable demo centre once (safe to run again)."""
+    from app.services.demo import load_demo
+
+    summary = load_demo()
+    for key, value in summary.items():
+        click.echo(f"{key}: {value}")
+
+
+@click.command("worker")
+@click.option("--queues", default="messages,reports,default", show_default=True)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(queues, burst):
+    """Run an RQ worker with rq's scheduler (delayed jobs and retries with backoff)."""
+    from rq import Worker
+
+    from app.jobs import get_queue, redis_connection
+
+    connection = redis_connection()
+    queue_list = [get_queue(name.strip(), connection) for name in queues.split(",") if name.strip()]
+    Worker(queue_list, connection=connection).work(with_scheduler=True, burst=burst)
+
+
+@click.command("cron")
+def cron():
+    """Run rq's CronScheduler with Tessera's periodic jobs (reminders, housekeeping)."""
+    from app.jobs import redis_connection
+    from app.jobs.schedule import build_scheduler
+
+    build_scheduler(redis_connection()).start()
+
+
+@translate_cli.command("extract")
+def translate_extract():
+    """Extract strings from code and templates (plus FAB's) into translations/messages.pot."""
+    from app.services import translations
+
+    click.echo(f"{translations.extract()} messages in the template")
+
+
+@translate_cli.command("update")
+def translate_update():
+    """Merge the template into every language's catalog."""
+    from app.services import translations
+
+    translations.update()
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile catalogs to .mo files."""
+    from app.services import translations
+
+    translations.compile_catalogs()
+
+
+@translate_cli.command("check")
+def translate_check():
+    """List untranslated or fuzzy entries; exit 1 when any language has gaps."""
+    from app.services import translations
+
+    gaps = translations.gaps()
+    for lang, missing in gaps.items():
+        click.echo(f"{lang}: {len(missing)} untranslated or fuzzy")
+        for msgid in missing[:50]:
+            click.echo(f"    {msgid}")
+    if any(gaps.values()):
+        sys.exit(1)
+
+
+def register(app):
+    for command in (roles_cli, demo_cli, translate_cli, worker, cron):
+        app.cli.add_command(command)

@@ -1,0 +1,6 @@
+"""Every model module is imported here so the metadata (and Alembic) sees all tables."""
+from flask_appbuilder import Model  # noqa: F401
+from flask_appbuilder.security.sqla.models import User  # noqa: F401
+
+from app.models.base import AuditMixin  # noqa: F401
+from app.models import jobs  # noqa: F401

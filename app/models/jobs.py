@@ -1,0 +1,19 @@
+"""A record of each background job a user started, so its result can be found and downloaded."""
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from flask_appbuilder import Model
+
+from app.models.base import _now
+
+
+class JobRecord(Model):
+    __tablename__ = "job_record"
+
+    id = Column(Integer, primary_key=True)
+    rq_id = Column(String(64), unique=True, nullable=False)
+    kind = Column(String(64), nullable=False)
+    user_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
+    created_on = Column(DateTime, default=_now, nullable=False)
+    finished_on = Column(DateTime)
+    status = Column(String(20), nullable=False, default="queued")
+    result_path = Column(String(500))
+    error = Column(Text)

@@ -1,0 +1,203 @@
+"""Roles and permissions: the one place where who may do what is declared.
+
+Every view and API names a *resource* (``class_permission_name``) and maps its methods onto a few
+*actions* (``read``, ``write``, ``delete`` and domain verbs such as ``refund``), so FAB checks
+``can_<action>`` on ``<resource>`` for the page and for the REST API alike. The roles below are
+FAB *builtin roles* (``FAB_ROLES``): they live in code, are checked in memory and cannot be
+clicked together in the UI. A menu entry is shown to a role that may ``read`` the resource of the
+view behind it (see ``register_menu``), so the menu never offers a page that would refuse you.
+"""
+import re
+
+from flask_appbuilder.security.sqla.manager import SecurityManager
+
+ADMIN = "Admin"
+MANAGER = "Manager"
+FRONT_DESK = "Front desk"
+INSTRUCTOR = "Instructor"
+ACCOUNTANT = "Accountant"
+STOREKEEPER = "Storekeeper"
+TRANSLATOR = "Translator"
+ROLES = (ADMIN, MANAGER, FRONT_DESK, INSTRUCTOR, ACCOUNTANT, STOREKEEPER, TRANSLATOR)
+
+R, W, D = "read", "write", "delete"
+RW = (R, W)
+RWD = (R, W, D)
+
+# What every logged-in member of staff may do with their own account.
+_SELF_SERVICE = [
+    ("UserDBModelView", ("userinfo", "resetmypassword")),
+    ("ResetMyPasswordView", ("this_form_get", "this_form_post")),
+    ("UserInfoEditView", ("this_form_get", "this_form_post")),
+    ("Job", (R,)),  # the status of one's own background jobs (progress bars)
+    ("MenuApi", ("get",)),  # FAB's menu API, already filtered by permissions
+]
+
+# resource -> actions, per role. Sections follow the product's domains.
+GRANTS = {
+    MANAGER: [
+        # --- clients ---
+        ("Client", RWD + ("import", "export", "reassign")),
+        ("ClientMedical", RW),
+        ("ClientDocument", RWD),
+        ("Guardian", RWD),
+        ("Organisation", RWD + ("export",)),
+        ("ContactPerson", RWD),
+        ("ClientDirectory", RWD),
+        # --- passes and money ---
+        ("Service", RWD),
+        ("PassPlan", RWD),
+        ("Pass", RW + ("sell", "freeze", "extend", "refund")),
+        ("Payment", RW),
+        ("Discount", RWD),
+        ("GiftCertificate", RW),
+        ("Bonus", RW),
+        ("Debt", (R,)),
+        # --- timetable and attendance ---
+        ("Room", RWD),
+        ("Group", RWD),
+        ("Lesson", RWD),
+        ("Holiday", RWD),
+        ("Timetable", (R,)),
+        ("Attendance", RW + ("undo",)),
+        ("CheckIn", RW),
+        # --- staff ---
+        ("Employee", (R,)),
+        # --- communication ---
+        ("MessageTemplate", RWD),
+        ("Mailing", RW),
+        ("Message", (R,)),
+        ("Task", RWD),
+        ("Call", RW),
+        ("TaskDirectory", RWD),
+        ("ManagerDesk", (R,)),
+        ("ManagerControl", (R,)),
+        # --- reports ---
+        ("Dashboard", (R,)),
+        ("Report", RW),
+        ("Audit", (R,)),
+    ],
+    FRONT_DESK: [
+        ("Client", RW + ("export",)),
+        ("ClientDocument", RW),
+        ("Guardian", RW),
+        ("Organisation", (R,)),
+        ("ContactPerson", (R,)),
+        ("ClientDirectory", (R,)),
+        ("Service", (R,)),
+        ("PassPlan", (R,)),
+        ("Pass", RW + ("sell", "freeze")),
+        ("Payment", RW),
+        ("Discount", (R,)),
+        ("GiftCertificate", RW),
+        ("Bonus", RW),
+        ("Debt", (R,)),
+        ("Room", (R,)),
+        ("Group", (R,)),
+        ("Lesson", (R,)),
+        ("Timetable", (R,)),
+        ("Attendance", RW + ("undo",)),
+        ("CheckIn", RW),
+        ("Task", RW),
+        ("Call", RW),
+    ],
+    INSTRUCTOR: [
+        # An instructor sees its own lessons and their members; services filter to "own".
+        ("Client", (R,)),
+        ("ClientMedical", (R,)),
+        ("Guardian", (R,)),
+        ("Timetable", (R,)),
+        ("Lesson", (R,)),
+        ("Group", (R,)),
+        ("Room", (R,)),
+        ("Attendance", RW),
+        ("Payslip", (R,)),
+    ],
+    ACCOUNTANT: [
+        ("Client", (R, "export")),
+        ("Organisation", (R, "export")),
+        ("Service", (R,)),
+        ("PassPlan", (R,)),
+        ("Pass", (R,)),
+        ("Payment", (R,)),
+        ("Discount", (R,)),
+        ("GiftCertificate", (R,)),
+        ("Bonus", (R,)),
+        ("Debt", (R,)),
+        ("Lesson", (R,)),
+        ("Employee", RWD),
+        ("PayRule", RWD),
+        ("Payroll", RW + ("approve",)),
+        ("Payslip", (R,)),
+        ("Dashboard", (R,)),
+        ("Report", RW),
+    ],
+    STOREKEEPER: [
+        ("Product", RWD),
+        ("Supplier", RWD),
+        ("StockMovement", RW),
+        ("PurchaseRequest", RW),
+        ("Client", (R,)),
+    ],
+    TRANSLATOR: [
+        ("Translation", (R,)),
+    ],
+}
+
+# Admin may do everything, including the actions no other role has (payroll reversal, job admin).
+_ADMIN_PATTERNS = [[".*", ".*"]]
+
+# menu item name -> resource whose ``read`` shows it; filled by ``register_menu``.
+MENU_RESOURCES = {}
+# category name -> its items' names
+MENU_CATEGORIES = {}
+
+
+def register_menu(name, resource, category=None):
+    """Remember which resource a menu entry opens, so its visibility follows the permission."""
+    MENU_RESOURCES[name] = resource
+    if category:
+        MENU_CATEGORIES.setdefault(category, set()).add(name)
+
+
+def _pattern(resource, actions):
+    names = "|".join(re.escape(action) for action in actions)
+    return [f"^{re.escape(resource)}$", f"^can_({names})$"]
+
+
+def role_definitions():
+    """FAB_ROLES: role name -> [[resource regex, permission regex], ...]."""
+    roles = {ADMIN: _ADMIN_PATTERNS}
+    for role in ROLES[1:]:
+        grants = list(_SELF_SERVICE) + GRANTS.get(role, [])
+        roles[role] = [_pattern(resource, actions) for resource, actions in grants]
+    return roles
+
+
+def role_can(role_name, action, resource):
+    """Whether a builtin role holds ``can_<action>`` on ``resource`` (no request needed)."""
+    if role_name == ADMIN:
+        return True
+    for res, actions in GRANTS.get(role_name, []) + _SELF_SERVICE:
+        if res == resource and action in actions:
+            return True
+    return False
+
+
+class TesseraSecurityManager(SecurityManager):
+    """FAB's security manager with menu visibility derived from resource permissions."""
+
+    def _has_access_builtin_roles(self, role, permission_name, view_name):
+        if permission_name == "menu_access" and role.name != ADMIN:
+            return self._menu_visible(role.name, view_name)
+        return super()._has_access_builtin_roles(role, permission_name, view_name)
+
+    def _menu_visible(self, role_name, menu_name):
+        if menu_name in MENU_CATEGORIES:
+            return any(self._menu_visible(role_name, item) for item in MENU_CATEGORIES[menu_name])
+        resource = MENU_RESOURCES.get(menu_name)
+        return resource is not None and role_can(role_name, R, resource)
+
+    def can(self, action, resource):
+        """``current user may <action> <resource>`` — for templates and services."""
+        return self.has_access(f"can_{action}", resource)

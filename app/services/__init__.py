@@ -1,0 +1,1 @@
+"""Business rules as plain functions; views, API, jobs, imports and CLI all call these."""

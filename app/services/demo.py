@@ -1,0 +1,36 @@
+"""Demo data: a believable centre, loaded once (running it again adds nothing)."""
+import importlib
+
+from app.extensions import db
+from app.security import ACCOUNTANT, ADMIN, FRONT_DESK, INSTRUCTOR, MANAGER, STOREKEEPER, TRANSLATOR
+from app.services.users import ensure_user, sync_roles
+
+DEMO_PASSWORD = "demo"
+DEMO_USERS = [
+    ("admin", "Anna", "Admin", ADMIN, "en"),
+    ("manager", "Marie", "Dubois", MANAGER, "fr"),
+    ("frontdesk", "Olena", "Kovalenko", FRONT_DESK, "uk"),
+    ("instructor", "Aram", "Petrosyan", INSTRUCTOR, "hy"),
+    ("accountant", "Irina", "Smirnova", ACCOUNTANT, "ru"),
+    ("storekeeper", "Paul", "Martin", STOREKEEPER, "en"),
+    ("translator", "Lusine", "Hakobyan", TRANSLATOR, "hy"),
+]
+
+# One module per domain under app/demo/, each with ``load(users) -> {what: count}``; in order.
+DEMO_MODULES = []
+
+
+def load_demo():
+    """Create roles, one login per role (password ``demo``) and each domain's demo records."""
+    sync_roles()
+    users = {}
+    for username, first, last, role, _locale in DEMO_USERS:
+        users[username] = ensure_user(
+            username, DEMO_PASSWORD, first, last, f"{username}@demo.tessera.local", [role]
+        )
+    summary = {"users": len(users)}
+    for module_name in DEMO_MODULES:
+        summary.update(importlib.import_module(module_name).load(users) or {})
+        db.session.flush()
+    db.session.commit()
+    return summary

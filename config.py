@@ -1,0 +1,126 @@
+"""Tessera settings.
+
+Three configurations: ``Config`` (the embedded default: a SQLite file under ``instance/`` and a
+local Redis, needs nothing), ``TestConfig`` and ``ProductionConfig`` (everything from environment
+variables; a missing ``SECRET_KEY`` is a start-up error). ``TESSERA_CONFIG`` picks one by name.
+"""
+import os
+from datetime import timedelta
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+INSTANCE_DIR = os.environ.get("TESSERA_INSTANCE_DIR", os.path.join(BASE_DIR, "instance"))
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    APP_NAME = "Tessera"
+    APP_THEME = ""
+    SECRET_KEY = os.environ.get("SECRET_KEY", "tessera-embedded-development-key")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "tessera.db")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
+    # Jobs run in the worker; tests may set this to run them in-process.
+    RQ_ASYNC = True
+
+    # Security
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in app._csrf_unless_bearer, see there
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    FAB_API_SWAGGER_UI = True
+    FAB_ADD_SECURITY_API = False
+    # Roles are builtin (code), so FAB need not write permission rows; the schema comes from
+    # Alembic migrations, never from FAB's create_all at start-up.
+    FAB_UPDATE_PERMS = False
+    FAB_CREATE_DB = False
+    FAB_API_MAX_PAGE_SIZE = 500
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(hours=8)
+
+    # Languages (FAB's language menu); our catalogs override and complete FAB's.
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    LANGUAGES = {
+        "en": {"flag": "gb", "name": "English"},
+        "ru": {"flag": "ru", "name": "Русский"},
+        "fr": {"flag": "fr", "name": "Français"},
+        "uk": {"flag": "ua", "name": "Українська"},
+        "hy": {"flag": "am", "name": "Հայերեն"},
+    }
+
+    # Business settings
+    CURRENCY = os.environ.get("TESSERA_CURRENCY", "EUR")
+    UPLOAD_FOLDER = os.path.join(INSTANCE_DIR, "uploads")
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    REPORTS_FOLDER = os.path.join(INSTANCE_DIR, "reports")
+
+    # Mail (SMTP)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tessera@localhost")
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+
+    WKHTMLTOPDF_PATH = os.environ.get("WKHTMLTOPDF_PATH", "/usr/bin/wkhtmltopdf")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "tessera-test-key-of-a-decent-length-0123456789"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
+    WTF_CSRF_ENABLED = False
+    AUTH_RATE_LIMITED = False
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get(
+        "REDIS_URL", "memory://"
+    )
+
+    @classmethod
+    def check(cls):
+        """Production refuses to start on defaults that are only safe on a laptop."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {"default": Config, "test": TestConfig, "production": ProductionConfig}
+
+
+def get_config(name=None):
+    name = name or os.environ.get("TESSERA_CONFIG", "default")
+    try:
+        config = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown TESSERA_CONFIG {name!r}; use one of {sorted(CONFIGS)}") from None
+    if hasattr(config, "check"):
+        config.check()
+    return config
