@@ -25,6 +25,9 @@ def create_app(config=None):
     csrf.init_app(app)
     app.before_request(_csrf_unless_bearer)
     from app import models  # noqa: F401  (registers every model on the metadata)
+    from app.services import audit
+
+    audit.install()
 
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
 

@@ -6,6 +6,7 @@ import importlib
 
 DOMAIN_VIEW_MODULES = [
     "app.views.jobs",
+    "app.views.audit",
 ]
 
 
