@@ -76,6 +76,17 @@ def translate_compile():
     translations.compile_catalogs()
 
 
+@translate_cli.command("import")
+@click.argument("path")
+@click.option("--overwrite", is_flag=True, help="Replace existing translations too.")
+def translate_import(path, overwrite):
+    """Fill catalogs from a JSON file {msgid: {lang: text}}."""
+    from app.services import translations
+
+    for lang, count in translations.import_json(path, overwrite).items():
+        click.echo(f"{lang}: {count} filled")
+
+
 @translate_cli.command("check")
 def translate_check():
     """List untranslated or fuzzy entries; exit 1 when any language has gaps."""

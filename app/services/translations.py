@@ -93,6 +93,36 @@ def _prefill_from_fab(lang, po):
         _write(po, catalog)
 
 
+def import_json(path, overwrite=False):
+    """Fill catalogs from ``{msgid: {lang: translation}}`` (e.g. a translator's spreadsheet
+    export); returns how many entries were filled per language. Unknown msgids are ignored."""
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        table = json.load(handle)
+    filled = {}
+    for lang in LANGUAGES:
+        po = os.path.join(TRANSLATIONS, lang, "LC_MESSAGES", "messages.po")
+        catalog = _read(po, locale=lang)
+        count = 0
+        for message in catalog:
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            text = table.get(key, {}).get(lang)
+            if not key or not text or (_translated(message) and not overwrite):
+                continue
+            if isinstance(message.id, (list, tuple)):
+                message.string = tuple(text if isinstance(text, str) else text[i]
+                                       for i in range(len(message.string)))
+            else:
+                message.string = text
+            message.flags.discard("fuzzy")
+            count += 1
+        if count:
+            _write(po, catalog)
+        filled[lang] = count
+    return filled
+
+
 def compile_catalogs():
     _pybabel("compile", "-d", TRANSLATIONS, "--use-fuzzy")
 
