@@ -85,13 +85,22 @@ class Config:
     WKHTMLTOPDF_PATH = os.environ.get("WKHTMLTOPDF_PATH", "/usr/bin/wkhtmltopdf")
 
 
+def _login_attempt_key():
+    """Tests log in as many users from one address: count attempts per address and username."""
+    from flask import request
+    from flask_limiter.util import get_remote_address
+
+    username = request.form.get("username") or (request.get_json(silent=True) or {}).get("username")
+    return f"{get_remote_address()}|{(username or '').lower()}"
+
+
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "tessera-test-key-of-a-decent-length-0123456789"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     WTF_CSRF_ENABLED = False
-    AUTH_RATE_LIMITED = False
-    RATELIMIT_ENABLED = False
+    AUTH_RATE_LIMIT = "5 per minute"
+    RATELIMIT_KEY_FUNC = staticmethod(_login_attempt_key)
 
 
 class ProductionConfig(Config):

@@ -108,6 +108,9 @@ def _clean_database(request):
                     conn.execute(table.delete())
         redis_client = __import__("redis").Redis.from_url(app.config["REDIS_URL"])
         redis_client.flushdb()
+        from app.extensions import appbuilder
+
+        appbuilder.sm.limiter.reset()
 
 
 @pytest.fixture

@@ -64,3 +64,30 @@ def test_users_admin_pages_refused_to_staff(login):
 
 def test_grants_only_name_known_roles():
     assert set(GRANTS) <= set(ROLES)
+
+
+def test_login_attempts_are_rate_limited(app, make_user):
+    user = make_user(MANAGER, "bruteforced")
+    client = app.test_client()
+    codes = [client.post("/login/", data={"username": user.username, "password": "bad"}).status_code
+             for _ in range(7)]
+    assert codes[:5] == [302] * 5
+    assert 429 in codes[5:]
+    # another account from the same address is not locked out by it
+    other = make_user(MANAGER, "innocent")
+    assert client.post("/login/", data={"username": other.username, "password": "pw"}).status_code == 302
+
+
+def test_csrf_is_enforced_when_enabled(app, make_user):
+    user = make_user(MANAGER, "csrfuser")
+    client = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = client.post("/login/", data={"username": user.username, "password": "pw"})
+        assert refused.status_code == 400
+        # a bearer-token API call needs no CSRF token
+        token = client.post("/api/v1/security/login", json={
+            "username": user.username, "password": "pw", "provider": "db"})
+        assert token.status_code == 200
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
