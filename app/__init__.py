@@ -43,6 +43,7 @@ def create_app(config=None):
 
         register_views(appbuilder)
 
+    _remember_language(app)
     from app import cli, formatting
 
     cli.register(app)
@@ -68,6 +69,27 @@ def _csrf_unless_bearer():
     if request.path == "/api/v1/security/login":
         return  # credentials in the body; nothing ambient to forge
     csrf.protect()
+
+
+def _remember_language(app):
+    """FAB keeps the chosen language in the session; we also keep it per user, for next time."""
+    from flask import g, session
+    from flask_login import user_logged_in
+
+    from app.services.users import set_user_locale, user_locale
+
+    @app.before_request
+    def save_language_choice():
+        if request.endpoint == "LocaleView.index" and getattr(g, "user", None) is not None \
+                and g.user.is_authenticated:
+            set_user_locale(g.user.id, (request.view_args or {}).get("locale"))
+
+    def restore_language(sender, user, **extra):
+        locale = user_locale(user.id)
+        if locale:
+            session["locale"] = locale
+
+    user_logged_in.connect(restore_language, app, weak=False)
 
 
 def _index_view():

@@ -25,3 +25,15 @@ def test_interface_switches_language(login):
     page = client.get("/jobs/").get_data(as_text=True)
     hy = translations._read(f"{translations.TRANSLATIONS}/hy/LC_MESSAGES/messages.po", "hy")
     assert hy.get("Background jobs").string in page
+
+
+def test_language_choice_is_remembered_for_the_next_login(app, make_user):
+    user = make_user("Manager", "polyglot")
+    first = app.test_client()
+    first.post("/login/", data={"username": "polyglot", "password": "pw"})
+    first.get("/lang/ru")
+    second = app.test_client()
+    second.post("/login/", data={"username": "polyglot", "password": "pw"})
+    page = second.get("/").get_data(as_text=True)
+    ru = translations._read(f"{translations.TRANSLATIONS}/ru/LC_MESSAGES/messages.po", "ru")
+    assert ru.get("Welcome, %(name)s").string.replace("%(name)s", user.first_name) in page

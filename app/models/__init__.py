@@ -3,4 +3,4 @@ from flask_appbuilder import Model  # noqa: F401
 from flask_appbuilder.security.sqla.models import User  # noqa: F401
 
 from app.models.base import AuditMixin  # noqa: F401
-from app.models import audit, jobs  # noqa: F401
+from app.models import audit, jobs, preferences  # noqa: F401

@@ -3,7 +3,7 @@ import importlib
 
 from app.extensions import db
 from app.security import ACCOUNTANT, ADMIN, FRONT_DESK, INSTRUCTOR, MANAGER, STOREKEEPER, TRANSLATOR
-from app.services.users import ensure_user, sync_roles
+from app.services.users import ensure_user, set_user_locale, sync_roles, user_locale
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -24,10 +24,12 @@ def load_demo():
     """Create roles, one login per role (password ``demo``) and each domain's demo records."""
     sync_roles()
     users = {}
-    for username, first, last, role, _locale in DEMO_USERS:
+    for username, first, last, role, locale in DEMO_USERS:
         users[username] = ensure_user(
             username, DEMO_PASSWORD, first, last, f"{username}@demo.tessera.local", [role]
         )
+        if user_locale(users[username].id) is None:
+            set_user_locale(users[username].id, locale)
     summary = {"users": len(users)}
     for module_name in DEMO_MODULES:
         summary.update(importlib.import_module(module_name).load(users) or {})

@@ -25,3 +25,27 @@ def ensure_user(username, password, first_name, last_name, email, role_names, lo
     if not user:
         raise RuntimeError(f"could not create user {username}")
     return user
+
+
+def user_locale(user_id):
+    """The language a user chose last time, or None."""
+    from app.extensions import db
+    from app.models.preferences import UserPreference
+
+    pref = db.session.get(UserPreference, user_id)
+    return pref.locale if pref else None
+
+
+def set_user_locale(user_id, locale):
+    """Remember the user's language so the next login opens in it."""
+    from flask import current_app
+
+    from app.extensions import db
+    from app.models.preferences import UserPreference
+
+    if locale not in current_app.config["LANGUAGES"]:
+        return
+    pref = db.session.get(UserPreference, user_id) or UserPreference(user_id=user_id)
+    pref.locale = locale
+    db.session.add(pref)
+    db.session.commit()
