@@ -26,8 +26,9 @@ def _text(value):
 
 
 def _pk(obj):
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else ""
+    # The identity key is set only after the flush finishes; the mapper reads the new primary key.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join("" if part is None else str(part) for part in key)
 
 
 def _changes(obj, action):
@@ -74,9 +75,22 @@ def _after_flush(session, flush_context):
 
 
 def install():
-    """Listen on every session of the app (idempotent)."""
+    """Listen on every session of the app (idempotent) and keep old values of audited columns.
+
+    SQLAlchemy does not load the previous value of an expired attribute before overwriting it
+    unless the attribute has *active history*; audited columns get it, so "before" is never lost.
+    """
+    from flask_appbuilder import Model
+    from sqlalchemy.orm import configure_mappers
+
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    configure_mappers()
+    for mapper in Model.registry.mappers:
+        if issubclass(mapper.class_, AuditMixin):
+            for attr in mapper.column_attrs:
+                if attr.key not in SKIPPED:
+                    getattr(mapper.class_, attr.key).impl.active_history = True
 
 
 def restricted_fields():
