@@ -20,6 +20,7 @@ def test_job_runs_on_worker_and_reports_progress(app, db, login, make_user):
     os.utime(old, (past, past))
 
     client = login(ADMIN)
+    saved = app.config["RQ_ASYNC"]
     app.config["RQ_ASYNC"] = True
     try:
         job = enqueue(purge_expired_files, kind="purge", user_id=client.user_id)
@@ -28,7 +29,7 @@ def test_job_runs_on_worker_and_reports_progress(app, db, login, make_user):
         connection = redis_connection()
         SimpleWorker([get_queue("default", connection)], connection=connection).work(burst=True)
     finally:
-        app.config["RQ_ASYNC"] = False
+        app.config["RQ_ASYNC"] = saved
     after = client.get(f"/api/v1/job/{job.id}").json
     assert after["status"] == "finished"
     assert after["progress"] == 100
@@ -38,6 +39,7 @@ def test_job_runs_on_worker_and_reports_progress(app, db, login, make_user):
 
 def test_job_status_is_private_to_its_starter(app, db, login):
     owner = login(MANAGER)
+    # queued, not run: the status endpoint answers from the record and Redis alone
     job = enqueue(purge_expired_files, kind="purge", user_id=owner.user_id)
     assert owner.get(f"/api/v1/job/{job.id}").status_code == 200
     assert login(MANAGER).get(f"/api/v1/job/{job.id}").status_code == 403
@@ -49,13 +51,14 @@ def test_failed_job_is_recorded_and_listed(app, db, login):
     from app.models.jobs import JobRecord
 
     client = login(ADMIN)
+    saved = app.config["RQ_ASYNC"]
     app.config["RQ_ASYNC"] = True
     try:
         job = enqueue(purge_expired_files, "not-a-number", kind="purge", user_id=client.user_id)
         connection = redis_connection()
         SimpleWorker([get_queue("default", connection)], connection=connection).work(burst=True)
     finally:
-        app.config["RQ_ASYNC"] = False
+        app.config["RQ_ASYNC"] = saved
     record = db.session.query(JobRecord).filter_by(rq_id=job.id).one()
     db.session.refresh(record)
     assert record.status == "failed" and "TypeError" in record.error
