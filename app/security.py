@@ -193,10 +193,12 @@ class TesseraSecurityManager(SecurityManager):
         return super()._has_access_builtin_roles(role, permission_name, view_name)
 
     def _menu_visible(self, role_name, menu_name):
-        if menu_name in MENU_CATEGORIES:
-            return any(self._menu_visible(role_name, item) for item in MENU_CATEGORIES[menu_name])
+        # An item may share its category's name: check items' resources, never recurse.
         resource = MENU_RESOURCES.get(menu_name)
-        return resource is not None and role_can(role_name, R, resource)
+        if resource is not None and role_can(role_name, R, resource):
+            return True
+        return any(role_can(role_name, R, MENU_RESOURCES[item])
+                   for item in MENU_CATEGORIES.get(menu_name, ()) if item in MENU_RESOURCES)
 
     def can(self, action, resource):
         """``current user may <action> <resource>`` — for templates and services."""
