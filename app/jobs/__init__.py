@@ -117,7 +117,10 @@ def _run_recorded(func, args, kwargs):
     if job is not None:
         path = result if isinstance(result, str) and os.path.isabs(result) else None
         _update_record(job.id, status="finished", result_path=path)
-    db.session.remove()
+    if current_app.config.get("RQ_ASYNC", True):
+        # in a worker the next job starts clean; inline (synchronous queues) the caller's
+        # request goes on with this session, so it must not be torn down under it
+        db.session.remove()
     return result
 
 
