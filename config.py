@@ -80,7 +80,30 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tessera@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
     SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+    SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL")
+    SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN")
+    CENTRE_NAME = os.environ.get("TESSERA_CENTRE_NAME", "Tessera")
+
+    # Messages: a claimed message whose worker died may be taken again after the timeout;
+    # the periodic sweep re-queues messages stuck longer than MESSAGE_STALL_AFTER.
+    MESSAGE_BATCH_SIZE = 100
+    MESSAGE_CLAIM_TIMEOUT = 300
+    MESSAGE_STALL_AFTER = 900
+    REMINDER_PASS_DAYS = 3
+    MAILING_CALLBACK_DAYS = 1
+    MAILING_CALLBACK_HOUR = 10
+
+    # Passes: time windows of plans (hours, local time) and bonus points per payment.
+    PASS_TIME_WINDOWS = {"morning": ("06:00", "12:00"), "day": ("12:00", "17:00"),
+                         "evening": ("17:00", "23:00")}
+    BONUS_ACCRUAL_PERCENT = 5
+    # Clients: age categories (upper bounds, exclusive).
+    AGE_CATEGORY_BOUNDS = (("child", 13), ("teen", 18), ("adult", 65), ("senior", None))
+    # Attendance: write a session off for "present" (present and late) or every "enrolled" member.
+    ATTENDANCE_WRITE_OFF_POLICY = os.environ.get("TESSERA_WRITE_OFF_POLICY", "present")
+    REPORT_RETENTION_DAYS = int(os.environ.get("TESSERA_REPORT_RETENTION_DAYS", "14"))
 
     WKHTMLTOPDF_PATH = os.environ.get("WKHTMLTOPDF_PATH", "/usr/bin/wkhtmltopdf")
 
