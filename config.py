@@ -103,6 +103,10 @@ class Config:
     AGE_CATEGORY_BOUNDS = (("child", 13), ("teen", 18), ("adult", 65), ("senior", None))
     # Attendance: write a session off for "present" (present and late) or every "enrolled" member.
     ATTENDANCE_WRITE_OFF_POLICY = os.environ.get("TESSERA_WRITE_OFF_POLICY", "present")
+    # The timetable grid's day and slot size.
+    TIMETABLE_DAY_START = "07:00"
+    TIMETABLE_DAY_END = "22:00"
+    TIMETABLE_SLOT_MINUTES = 30
     REPORT_RETENTION_DAYS = int(os.environ.get("TESSERA_REPORT_RETENTION_DAYS", "14"))
 
     WKHTMLTOPDF_PATH = os.environ.get("WKHTMLTOPDF_PATH", "/usr/bin/wkhtmltopdf")

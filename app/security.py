@@ -48,6 +48,7 @@ GRANTS = {
         ("Service", RWD),
         ("PassPlan", RWD),
         ("Pass", RW + ("sell", "freeze", "extend", "refund")),
+        ("SalesDesk", (R,)),  # the front-desk pages: sell a pass, take a payment
         ("Payment", RW),
         ("Discount", RWD),
         ("GiftCertificate", RW),
@@ -87,6 +88,7 @@ GRANTS = {
         ("Service", (R,)),
         ("PassPlan", (R,)),
         ("Pass", RW + ("sell", "freeze")),
+        ("SalesDesk", (R,)),
         ("Payment", RW),
         ("Discount", (R,)),
         ("GiftCertificate", RW),

@@ -1,9 +1,12 @@
 """Periodic jobs, declared once; ``flask cron`` registers them with rq's CronScheduler."""
-from app.jobs import maintenance
+from app.jobs import maintenance, messaging, passes
 
 # (function, queue, cron expression) — times are the server's local time.
 PERIODIC = [
     (maintenance.purge_expired_files, "default", "30 3 * * *"),
+    (passes.refresh_pass_statuses, "default", "5 0 * * *"),
+    (messaging.send_reminders, "messages", "0 9 * * *"),
+    (messaging.recover_stalled_messages, "messages", "*/5 * * * *"),
 ]
 
 

@@ -4,3 +4,8 @@ from flask_appbuilder.security.sqla.models import User  # noqa: F401
 
 from app.models.base import AuditMixin  # noqa: F401
 from app.models import audit, jobs, preferences  # noqa: F401
+from app.models import payroll  # noqa: F401
+from app.models import clients  # noqa: F401
+from app.models import communication  # noqa: F401
+from app.models import passes  # noqa: F401
+from app.models import staff, timetable  # noqa: F401

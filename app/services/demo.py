@@ -17,7 +17,7 @@ DEMO_USERS = [
 ]
 
 # One module per domain under app/demo/, each with ``load(users) -> {what: count}``; in order.
-DEMO_MODULES = []
+DEMO_MODULES = ["app.demo.clients", "app.demo.passes", "app.demo.timetable", "app.demo.payroll", "app.demo.communication"]
 
 
 def load_demo():

@@ -7,6 +7,13 @@ import importlib
 DOMAIN_VIEW_MODULES = [
     "app.views.jobs",
     "app.views.audit",
+    "app.views.clients",
+    "app.views.passes",
+    "app.views.timetable", "app.views.attendance",
+    "app.views.staff",
+    "app.views.payroll",
+    "app.views.dashboard", "app.views.reports",
+    "app.views.communication",
 ]
 
 

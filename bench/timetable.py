@@ -1,0 +1,226 @@
+"""Benchmark: the timetable day grid, a week grid and marking a 30-person lesson on a big centre
+(30 rooms, 60 instructors, 400 groups, 6,000 lessons a week, 3,000 active passes), with wall
+time and SQL query counts per request.
+
+    /tmp/probe-venv/bin/python bench/timetable.py              # the sizes above
+    /tmp/probe-venv/bin/python bench/timetable.py --scale 0.1  # a tenth of the lessons
+    BENCH_DATABASE_URL=postgresql://… bench/timetable.py       # also on PostgreSQL
+
+The grid's query count does not depend on the number of lessons shown (it is printed for a
+small and a full week). Marking runs one conditional UPDATE + INSERT per written-off client
+(the pass decrement must be atomic per pass); re-marking an already held lesson is constant.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from sqlalchemy import event, insert, text  # noqa: E402
+
+RUNS = 5
+ROOMS, INSTRUCTORS, GROUPS, MEMBERS, SERVICES = 30, 60, 400, 10, 10
+SLOTS = 30  # 07:00 .. 22:00 by 30 minutes
+
+
+def build_app(url, instance):
+    from config import TestConfig
+
+    class BenchConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        UPLOAD_FOLDER = os.path.join(instance, "uploads")
+        REPORTS_FOLDER = os.path.join(instance, "reports")
+        REDIS_URL = "redis://127.0.0.1:1/0"
+
+    from app import create_app
+
+    return create_app(BenchConfig)
+
+
+def populate(db, lessons_per_week, monday):
+    """Bulk-insert the centre; returns (id of the 30-person lesson)."""
+    from app.models.clients import Client
+    from app.models.passes import Pass, PassPlan, Service, pass_plan_service
+    from app.models.staff import Employee
+    from app.models.timetable import Group, GroupMember, Lesson, Room
+
+    now = datetime.now()
+    audit = dict(created_on=now, changed_on=now, version=1)
+    run = db.session.execute
+    run(insert(Service.__table__), [dict(id=i + 1, name=f"Service {i}", single_visit_price=10,
+                                         active=True, **audit) for i in range(SERVICES)])
+    run(insert(PassPlan.__table__), [dict(id=1, name="All", sessions=50, validity_days=60,
+                                          time_window="any", price=500, freezes_allowed=0,
+                                          freeze_days_allowed=0, low_balance_threshold=2,
+                                          active=True, **audit)])
+    run(insert(pass_plan_service), [dict(pass_plan_id=1, service_id=i + 1)
+                                    for i in range(SERVICES)])
+    run(insert(Room.__table__), [dict(id=i + 1, name=f"Room {i:02d}", capacity=40, active=True,
+                                      **audit) for i in range(ROOMS)])
+    run(insert(Employee.__table__), [dict(id=i + 1, full_name=f"Instructor {i:02d}", active=True,
+                                          **audit) for i in range(INSTRUCTORS)])
+    run(insert(Group.__table__), [dict(id=g + 1, name=f"Group {g:03d}", service_id=g % SERVICES + 1,
+                                       room_id=g % ROOMS + 1, instructor_id=g % INSTRUCTORS + 1,
+                                       capacity=30, active=True, **audit)
+                                  for g in range(GROUPS + 1)])
+    clients = GROUPS * MEMBERS + 30
+    run(insert(Client.__table__), [dict(id=c + 1, first_name=f"C{c}", last_name=f"Bench{c}",
+                                        card_number=f"B{c:06d}", consent_email=False,
+                                        consent_sms=False, discount_percent=0, active=True,
+                                        **audit) for c in range(clients)])
+    joined = monday - timedelta(days=30)
+    members = [dict(group_id=g + 1, client_id=g * MEMBERS + i + 1, joined_on=joined, **audit)
+               for g in range(GROUPS) for i in range(MEMBERS)]
+    members += [dict(group_id=GROUPS + 1, client_id=GROUPS * MEMBERS + i + 1, joined_on=joined,
+                     **audit) for i in range(30)]
+    run(insert(GroupMember.__table__), members)
+    pass_clients = list(range(1, 2971)) + list(range(GROUPS * MEMBERS + 1, clients + 1))
+    run(insert(Pass.__table__), [dict(client_id=c, plan_id=1, start_date=monday - timedelta(days=7),
+                                      end_date=monday + timedelta(days=50), sessions_total=50,
+                                      sessions_used=0, list_price=500, discount_percent=0,
+                                      price_paid=Decimal(500), status="active", **audit)
+                                 for c in pass_clients])
+    lessons = []
+    per_day = lessons_per_week // 7
+    for day in range(7):
+        for k in range(per_day):
+            room, slot = k % ROOMS, k // ROOMS
+            group = (slot * ROOMS + room + day * 7) % GROUPS
+            starts = datetime.combine(monday + timedelta(days=day), datetime.min.time()) + \
+                timedelta(hours=7, minutes=30 * slot)
+            lessons.append(dict(group_id=group + 1, service_id=group % SERVICES + 1,
+                                room_id=room + 1, instructor_id=(room + ROOMS * (slot % 2)) + 1,
+                                starts_at=starts, ends_at=starts + timedelta(minutes=30),
+                                status="planned", **audit))
+    for i in range(0, len(lessons), 5000):
+        run(insert(Lesson.__table__), lessons[i:i + 5000])
+    big_start = datetime.combine(monday + timedelta(days=8), datetime.min.time()) + timedelta(hours=10)
+    big = run(insert(Lesson.__table__).returning(Lesson.__table__.c.id), [dict(
+        group_id=GROUPS + 1, service_id=(GROUPS) % SERVICES + 1, room_id=1, instructor_id=1,
+        starts_at=big_start, ends_at=big_start + timedelta(hours=1), status="planned", **audit)])
+    big_id = big.scalar_one()
+    db.session.commit()
+    return big_id
+
+
+class Counter:
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def __enter__(self):
+        self.statements.clear()
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.ms = (time.perf_counter() - self.started) * 1000
+        event.remove(self.engine, "before_cursor_execute", self._before)
+
+    def _before(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+
+def median_get(engine, web, path):
+    results = []
+    for _ in range(RUNS):
+        with Counter(engine) as counter:
+            response = web.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        results.append((counter.ms, len(counter.statements)))
+    results.sort()
+    return results[len(results) // 2]
+
+
+def run(url, scale):
+    instance = tempfile.mkdtemp(prefix="tessera-bench-timetable-")
+    app = build_app(url, instance)
+    from app.extensions import db
+    from app.security import MANAGER
+    from app.services.users import ensure_user, sync_roles
+
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    lessons_per_week = max(210, int(6000 * scale))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        sync_roles()
+        ensure_user("bench", "pw", "Bench", "Manager", "bench@x.local", [MANAGER])
+        db.session.commit()
+        started = time.perf_counter()
+        big_id = populate(db, lessons_per_week, monday)
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
+        load = time.perf_counter() - started
+        engine = db.engine
+    web = app.test_client()
+    web.post("/login/", data={"username": "bench", "password": "pw"})
+    print(f"\n{url.split('://')[0]}: {lessons_per_week:,} lessons a week, {ROOMS} rooms, "
+          f"{INSTRUCTORS} instructors, {GROUPS} groups (built in {load:.1f} s); median of {RUNS}")
+    print(f"{'what':<46} {'ms':>8} {'queries':>8}")
+    wednesday = (monday + timedelta(days=2)).isoformat()
+    quiet_day = (monday + timedelta(days=8)).isoformat()
+    for label, path in (
+            ("day grid, 1 lesson (the day of the big lesson)", f"/timetable/?date={quiet_day}"),
+            (f"day grid, {lessons_per_week // 7} lessons", f"/timetable/?date={wednesday}"),
+            ("day grid via API", f"/api/v1/timetable?date={wednesday}"),
+            ("week grid, one room", f"/timetable/?view=week&room=1&date={wednesday}"),
+            ("week grid, one instructor", f"/timetable/?view=week&instructor=2&date={wednesday}"),
+            ("attendance page, 30 members", f"/attendance/{big_id}")):
+        ms, queries = median_get(engine, web, path)
+        print(f"{label:<46} {ms:>8.1f} {queries:>8}")
+    with app.app_context():
+        from app.models.timetable import GroupMember
+
+        members = [m.client_id for m in db.session.query(GroupMember)
+                   .filter(GroupMember.group_id == GROUPS + 1)]
+    payload = {"marks": [{"client_id": c, "status": "present"} for c in members], "held": True}
+    marks, remarks = [], []
+    for _ in range(RUNS):
+        with Counter(engine) as counter:
+            response = web.post(f"/api/v1/lesson/{big_id}/attendance", json=payload)
+        assert response.status_code == 200 and len(response.json["write_offs"]) == 30, \
+            response.get_data(as_text=True)
+        marks.append((counter.ms, len(counter.statements)))
+        with Counter(engine) as counter:
+            response = web.post(f"/api/v1/lesson/{big_id}/attendance", json=payload)
+        assert response.json["write_offs"] == []
+        remarks.append((counter.ms, len(counter.statements)))
+        assert web.post(f"/api/v1/lesson/{big_id}/undo").status_code == 200
+    for label, results in (("mark 30 present + held (30 write-offs)", marks),
+                           ("mark the held lesson again (idempotent)", remarks)):
+        results.sort()
+        ms, queries = results[len(results) // 2]
+        print(f"{label:<46} {ms:>8.1f} {queries:>8}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="fraction of the 6,000 weekly lessons to build (default 1.0)")
+    parser.add_argument("--url", help="run on this database only (used for PostgreSQL)")
+    args = parser.parse_args()
+    if args.url:
+        run(args.url, args.scale)
+        return
+    handle, path = tempfile.mkstemp(suffix=".db", prefix="tessera-bench-timetable-")
+    os.close(handle)
+    try:
+        run(f"sqlite:///{path}", args.scale)
+    finally:
+        os.remove(path)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        # FAB's AppBuilder is a process-wide singleton: a second app needs a fresh process
+        subprocess.run([sys.executable, os.path.abspath(__file__), "--scale", str(args.scale),
+                        "--url", os.environ["BENCH_DATABASE_URL"]], check=True)
+
+
+if __name__ == "__main__":
+    main()
