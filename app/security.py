@@ -47,7 +47,7 @@ GRANTS = {
         # --- passes and money ---
         ("Service", RWD),
         ("PassPlan", RWD),
-        ("Pass", RW + ("sell", "freeze", "extend", "refund")),
+        ("Pass", (R, "sell", "freeze", "extend", "refund")),
         ("SalesDesk", (R,)),  # the front-desk pages: sell a pass, take a payment
         ("Payment", RW),
         ("Discount", RWD),
@@ -57,7 +57,7 @@ GRANTS = {
         # --- timetable and attendance ---
         ("Room", RWD),
         ("Group", RWD),
-        ("Lesson", RWD),
+        ("Lesson", (W,)),  # add, move, cancel single lessons; reading is the Timetable
         ("Holiday", RWD),
         ("Timetable", (R,)),
         ("Attendance", RW + ("undo",)),
@@ -87,7 +87,7 @@ GRANTS = {
         ("ClientDirectory", (R,)),
         ("Service", (R,)),
         ("PassPlan", (R,)),
-        ("Pass", RW + ("sell", "freeze")),
+        ("Pass", (R, "sell", "freeze")),
         ("SalesDesk", (R,)),
         ("Payment", RW),
         ("Discount", (R,)),
@@ -96,7 +96,6 @@ GRANTS = {
         ("Debt", (R,)),
         ("Room", (R,)),
         ("Group", (R,)),
-        ("Lesson", (R,)),
         ("Timetable", (R,)),
         ("Attendance", RW + ("undo",)),
         ("CheckIn", RW),
@@ -109,7 +108,6 @@ GRANTS = {
         ("ClientMedical", (R,)),
         ("Guardian", (R,)),
         ("Timetable", (R,)),
-        ("Lesson", (R,)),
         ("Group", (R,)),
         ("Room", (R,)),
         ("Attendance", RW),
@@ -126,7 +124,6 @@ GRANTS = {
         ("GiftCertificate", (R,)),
         ("Bonus", (R,)),
         ("Debt", (R,)),
-        ("Lesson", (R,)),
         ("Employee", RWD),
         ("PayRule", RWD),
         ("Payroll", RW + ("approve",)),

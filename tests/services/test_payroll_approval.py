@@ -26,12 +26,10 @@ def month(db, make_user):
 
 
 def _undo(db, lesson):
-    """What the timetable's undo does to what payroll reads: back to planned, write-offs
-    cancelled."""
-    lesson.status = "planned"
-    for attendance in lesson.attendances:
-        if attendance.write_off is not None:
-            attendance.write_off.cancelled = True
+    """The timetable's own "undo held": back to planned, every write-off cancelled."""
+    from app.services.attendance import undo_held
+
+    undo_held(lesson.id)
     db.session.commit()
 
 
