@@ -2,7 +2,6 @@
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 roles_cli = AppGroup("roles", help="Staff roles.")

@@ -37,7 +37,7 @@ _SELF_SERVICE = [
 GRANTS = {
     MANAGER: [
         # --- clients ---
-        ("Client", RWD + ("import", "export", "reassign")),
+        ("Client", RWD + ("read_all", "import", "export", "reassign")),
         ("ClientMedical", RW),
         ("ClientDocument", RWD),
         ("Guardian", RWD),
@@ -79,7 +79,7 @@ GRANTS = {
         ("Audit", (R,)),
     ],
     FRONT_DESK: [
-        ("Client", RW + ("export",)),
+        ("Client", RW + ("read_all", "export")),
         ("ClientDocument", RW),
         ("Guardian", RW),
         ("Organisation", (R,)),
@@ -103,18 +103,17 @@ GRANTS = {
         ("Call", RW),
     ],
     INSTRUCTOR: [
-        # An instructor sees its own lessons and their members; services filter to "own".
+        # An instructor sees its own lessons and their members; services filter to "own"
+        # (no "read_all" on "Client": only the clients of its own work, see clients_scope).
         ("Client", (R,)),
         ("ClientMedical", (R,)),
         ("Guardian", (R,)),
-        ("Timetable", (R,)),
-        ("Group", (R,)),
-        ("Room", (R,)),
+        ("Timetable", (R,)),  # the grid and its API: instructors' own lessons are marked there
         ("Attendance", RW),
         ("Payslip", (R,)),
     ],
     ACCOUNTANT: [
-        ("Client", (R, "export")),
+        ("Client", (R, "read_all", "export")),
         ("Organisation", (R, "export")),
         ("Service", (R,)),
         ("PassPlan", (R,)),
@@ -136,7 +135,7 @@ GRANTS = {
         ("Supplier", RWD),
         ("StockMovement", RW),
         ("PurchaseRequest", RW),
-        ("Client", (R,)),
+        ("Client", (R, "read_all")),
     ],
     TRANSLATOR: [
         ("Translation", (R,)),

@@ -104,7 +104,6 @@ def _fresh_connections_after_fork():
 
 def _run_recorded(func, args, kwargs):
     from app.extensions import db
-    from app.models.jobs import JobRecord
 
     job = get_current_job()
     try:

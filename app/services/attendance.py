@@ -3,7 +3,9 @@
 Rules:
 - a held lesson writes one session off per charged attendee (``ATTENDANCE_WRITE_OFF_POLICY``:
   "present" charges present and late clients; "enrolled" charges every member but the excused),
-  off a valid pass covering the service at the lesson's date and time, else as an owed visit;
+  off a valid pass covering the service at the lesson's date and time, else as an owed visit —
+  the whole lesson in one batch (``passes.write_off_sessions``), so marking costs a constant
+  number of SQL statements whatever the class size;
 - marking again changes nothing twice: a row that has a write-off keeps it, and a row whose
   status stops being charged gets its write-off cancelled;
 - "undo held" gives every session back and sets the lesson back to planned;
@@ -25,6 +27,7 @@ from app.models.timetable import (ABSENT, ATTENDANCE_STATUSES, LATE, LESSON_CANC
 from app.services import passes as pass_service
 from app.services.errors import DomainError, NotFound
 from app.services.timetable import ensure_may_mark, members_by_lesson
+from app.services.write_offs import update_loaded
 
 POLICY_PRESENT = "present"
 POLICY_ENROLLED = "enrolled"
@@ -95,25 +98,39 @@ def _write_off(lesson, client_id):
         return pass_service.record_owed_visit(client_id, lesson.service_id, lesson.starts_at)
 
 
+def _set_write_offs(rows, write_off_ids):
+    """Point the rows at their write-offs: stored rows in one UPDATE, new rows as attributes."""
+    stored = [(row, wid) for row, wid in zip(rows, write_off_ids) if row.id is not None]
+    update_loaded([row for row, _ in stored], [{"write_off_id": wid} for _, wid in stored])
+    for row, wid in zip(rows, write_off_ids):
+        if row.id is None:
+            row.write_off_id = wid
+
+
+def _load_write_offs(rows):
+    """The write-offs of these attendance rows, in the rows' order; one query."""
+    by_id = {w.id: w for w in db.session.execute(
+        select(SessionWriteOff).where(
+            SessionWriteOff.id.in_([row.write_off_id for row in rows]))).scalars()}
+    return [by_id[row.write_off_id] for row in rows]
+
+
 def _sync_write_offs(lesson, rows, result, policy=None):
-    """Bring each row's write-off in line with its status; idempotent."""
+    """Bring each row's write-off in line with its status; idempotent. The whole lesson is
+    written off (and cancelled) in a constant number of statements."""
     charged = charged_statuses(policy)
-    held = lesson.status == LESSON_HELD
     to_cancel = [row for row in rows.values() if row.write_off_id and row.status not in charged]
     if to_cancel:
-        write_offs = {w.id: w for w in db.session.execute(
-            select(SessionWriteOff).where(
-                SessionWriteOff.id.in_([row.write_off_id for row in to_cancel]))).scalars()}
-        for row in to_cancel:
-            result.cancelled.append(pass_service.cancel_write_off(write_offs[row.write_off_id]))
-            row.write_off_id = None
-    if held:
-        for client_id in sorted(rows):
-            row = rows[client_id]
-            if row.status in charged and not row.write_off_id:
-                write_off = _write_off(lesson, client_id)
-                row.write_off_id = write_off.id
-                result.written_off.append(write_off)
+        result.cancelled.extend(pass_service.cancel_write_offs(_load_write_offs(to_cancel)))
+        _set_write_offs(to_cancel, [None] * len(to_cancel))
+    if lesson.status != LESSON_HELD:
+        return
+    due = [rows[client_id] for client_id in sorted(rows)
+           if rows[client_id].status in charged and not rows[client_id].write_off_id]
+    write_offs = pass_service.write_off_sessions(
+        [(row.client_id, lesson.service_id, lesson.starts_at) for row in due])
+    _set_write_offs(due, [w.id for w in write_offs])
+    result.written_off.extend(write_offs)
 
 
 def mark_attendance(lesson_id, marks, held=False, user=None, policy=None):
@@ -162,12 +179,8 @@ def undo_held(lesson_id, user=None):
     result = MarkResult(lesson)
     with_write_off = [row for row in rows.values() if row.write_off_id]
     if with_write_off:
-        write_offs = {w.id: w for w in db.session.execute(
-            select(SessionWriteOff).where(
-                SessionWriteOff.id.in_([row.write_off_id for row in with_write_off]))).scalars()}
-        for row in with_write_off:
-            result.cancelled.append(pass_service.cancel_write_off(write_offs[row.write_off_id]))
-            row.write_off_id = None
+        result.cancelled.extend(pass_service.cancel_write_offs(_load_write_offs(with_write_off)))
+        _set_write_offs(with_write_off, [None] * len(with_write_off))
     lesson.status = LESSON_PLANNED
     lesson.held_at = None
     db.session.flush()

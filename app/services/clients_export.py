@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.clients import Client, Organisation
+from app.services.clients_scope import visible_client_filter
 
 EXPORT_COLUMNS = [
     ("id", _l("ID")), ("last_name", _l("Last name")), ("first_name", _l("First name")),
@@ -23,10 +24,15 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_clients(query, output, include_medical=False, batch=1000):
+def export_clients(query, output, include_medical=False, batch=1000, for_user=None):
     """Stream the clients of an ORM ``query`` (filters already applied) into an .xlsx written
-    to ``output`` (a path or a binary file); medical notes only with ``include_medical``.
-    Returns the number of rows."""
+    to ``output`` (a path or a binary file); medical notes only with ``include_medical``; with
+    ``for_user`` only the clients that user may see (``clients_scope``). Returns the number
+    of rows."""
+    if for_user is not None:
+        scope = visible_client_filter(for_user)
+        if scope is not None:
+            query = query.filter(scope)
     columns = [(k, label) for k, label in EXPORT_COLUMNS if include_medical or k != "medical_notes"]
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
     sheet = workbook.add_worksheet(_("Clients"))

@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models.clients import Client, ContactPerson, Industry, Organisation
 from app.services.clients import digits_only, normalize_text
+from app.services.clients_scope import visible_client_filter
 
 MIN_PHONE_DIGITS = 3
 
@@ -65,11 +66,16 @@ def client_search_condition(text):
     return and_(*conditions)
 
 
-def search_clients(text, limit=50, offset=0, active_only=False):
-    """Clients matching ``text`` (see ``client_search_condition``), by name."""
+def search_clients(text, limit=50, offset=0, active_only=False, for_user=None):
+    """Clients matching ``text`` (see ``client_search_condition``), by name; with ``for_user``
+    only the clients that user may see (``clients_scope.visible_client_filter``)."""
     condition = client_search_condition(text)
     if condition is None:
         return []
+    if for_user is not None:
+        scope = visible_client_filter(for_user)
+        if scope is not None:
+            condition = and_(condition, scope)
     query = (select(Client).where(condition)
              .options(joinedload(Client.organisation), joinedload(Client.category))
              .order_by(Client.search_name, Client.id).limit(limit).offset(offset))

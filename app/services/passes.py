@@ -7,33 +7,30 @@ Rules in one place:
 - a refund credits the unused part pro rata (sessions left, or days left for an unlimited pass)
   and returns what was paid beyond the value used — never more than was paid;
 - a write-off takes the valid pass ending first; the decrement is one conditional UPDATE, so
-  concurrent check-ins can never push a pass below zero.
+  concurrent check-ins can never push a pass below zero (app/services/write_offs.py, whose
+  functions, one client or a whole lesson at once, are re-exported here).
 """
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.clients import Client
-from app.models.passes import (LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan,
-                               Service, SessionWriteOff, pass_plan_service)
+from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan
 from app.services import bonuses
 from app.services.pass_plans import price_for, windows_at  # noqa: F401  (part of this API)
 from app.services.errors import DomainError, NotFound
 from app.services.payments import (add_charge, client_balances, debtor_ids, paid_for_pass,
                                    return_money, take_payment, to_money)
+from app.services.write_offs import (  # noqa: F401  (writing sessions off: part of this API)
+    NoValidPass, _session_value, cancel_write_off, cancel_write_offs, record_owed_visit,
+    write_off_session, write_off_sessions)
 
 CENT = Decimal("0.01")
 RED_DAYS = 7  # a pass ending within this many days is shown red
-
-
-class NoValidPass(DomainError):
-    """No pass of the client covers this service at this date and time."""
-
-    status_code = 409
 
 
 def _get(model, pk, message):
@@ -238,106 +235,6 @@ def refresh_pass_statuses(on=None):
         update(table).where(table.c.status == "frozen", ~in_freeze)
         .values(status="active", version=table.c.version + 1)).rowcount
     return {"expired": expired, "frozen": frozen, "active": thawed}
-
-
-# --- writing sessions off -------------------------------------------------------------------
-
-def _session_value(price_paid, sessions_total, validity_days):
-    """Per-session value for revenue: price / sessions, or price / validity days if unlimited."""
-    divisor = sessions_total if sessions_total is not None else validity_days
-    return (Decimal(price_paid) / Decimal(divisor or 1)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _candidates(client_id, service_id, at):
-    day = at.date()
-    frozen = exists().where(PassFreeze.pass_id == Pass.id, PassFreeze.start_date <= day,
-                            PassFreeze.end_date >= day)
-    query = (
-        select(Pass.id, Pass.price_paid, Pass.sessions_total, PassPlan.validity_days)
-        .join(PassPlan, PassPlan.id == Pass.plan_id)
-        .join(pass_plan_service, pass_plan_service.c.pass_plan_id == Pass.plan_id)
-        .where(Pass.client_id == client_id,
-               pass_plan_service.c.service_id == service_id,
-               Pass.status.in_(LIVE_STATUSES),
-               Pass.start_date <= day, Pass.end_date >= day,
-               or_(Pass.sessions_total.is_(None), Pass.sessions_used < Pass.sessions_total),
-               PassPlan.time_window.in_(windows_at(at)),
-               ~frozen)
-        .order_by(Pass.end_date, Pass.id))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Pass.__table__)
-    return db.session.execute(query).all()
-
-
-def write_off_session(client_id, service_id, at):
-    """Take one session off the client's valid pass covering the service at that moment
-    (active, inside its dates, not frozen, sessions left or unlimited, time window matching),
-    the one ending first. Raises ``NoValidPass`` when none can be used."""
-    table = Pass.__table__
-    for candidate in _candidates(client_id, service_id, at):
-        used = table.c.sessions_used + 1
-        result = db.session.execute(
-            update(table)
-            .where(table.c.id == candidate.id,
-                   or_(table.c.sessions_total.is_(None),
-                       table.c.sessions_used < table.c.sessions_total))
-            .values(sessions_used=used, version=table.c.version + 1,
-                    status=case((and_(table.c.sessions_total.is_not(None),
-                                      used >= table.c.sessions_total), "used_up"),
-                                else_=table.c.status)))
-        if result.rowcount != 1:
-            continue  # taken by a concurrent write-off meanwhile: try the next pass
-        _expire_cached_pass(candidate.id)
-        write_off = SessionWriteOff(
-            client_id=client_id, service_id=service_id, pass_id=candidate.id, at=at,
-            value=_session_value(candidate.price_paid, candidate.sessions_total,
-                                 candidate.validity_days))
-        db.session.add(write_off)
-        db.session.flush()
-        return write_off
-    raise NoValidPass(_l("The client has no valid pass for this service at this time."))
-
-
-def _expire_cached_pass(pass_id):
-    cached = db.session.identity_map.get(db.session.identity_key(Pass, pass_id))
-    if cached is not None:
-        db.session.expire(cached)
-
-
-def record_owed_visit(client_id, service_id, at):
-    """A visit without a valid pass: written off with no pass and charged at the service's
-    single-visit price, so it shows as debt until paid."""
-    service = _get(Service, service_id, _l("No such service."))
-    price = to_money(service.single_visit_price or 0)
-    write_off = SessionWriteOff(client_id=client_id, service_id=service_id, pass_id=None, at=at,
-                                value=price)
-    db.session.add(write_off)
-    db.session.flush()
-    charge = add_charge(client_id, price, "visit", write_off_id=write_off.id, on=at.date(),
-                        description=service.name)
-    write_off.charge_id = charge.id
-    db.session.flush()
-    return write_off
-
-
-def cancel_write_off(write_off):
-    """Undo a write-off: the session goes back on its pass (a used-up pass becomes active
-    again) or the owed-visit charge is cancelled. Cancelling twice changes nothing."""
-    if write_off.cancelled:
-        return write_off
-    if write_off.pass_id is not None:
-        table = Pass.__table__
-        db.session.execute(
-            update(table).where(table.c.id == write_off.pass_id, table.c.sessions_used > 0)
-            .values(sessions_used=table.c.sessions_used - 1, version=table.c.version + 1,
-                    status=case((table.c.status == "used_up", "active"),
-                                else_=table.c.status)))
-        _expire_cached_pass(write_off.pass_id)
-    if write_off.charge is not None:
-        write_off.charge.cancelled = True
-    write_off.cancelled = True
-    db.session.flush()
-    return write_off
 
 
 # --- flags and lists ----------------------------------------------------------------------

@@ -30,12 +30,19 @@ def _client(client_id):
     return client
 
 
+def build_charge(client_id, amount, kind, pass_id=None, write_off_id=None, on=None,
+                 description=None):
+    """A charge not added to the session yet (so that many go in one INSERT)."""
+    return Charge(client_id=client_id, amount=to_money(amount), kind=kind, pass_id=pass_id,
+                  write_off_id=write_off_id, charged_on=on or date.today(),
+                  description=description)
+
+
 def add_charge(client_id, amount, kind, pass_id=None, write_off_id=None, on=None,
                description=None):
     """Record that a client owes ``amount`` (negative credits back) for something."""
-    charge = Charge(client_id=client_id, amount=to_money(amount), kind=kind, pass_id=pass_id,
-                    write_off_id=write_off_id, charged_on=on or date.today(),
-                    description=description)
+    charge = build_charge(client_id, amount, kind, pass_id=pass_id, write_off_id=write_off_id,
+                          on=on, description=description)
     db.session.add(charge)
     db.session.flush()
     return charge

@@ -20,6 +20,7 @@ from app.services.errors import DomainError
 from app.services.grid_flags import member_flags
 from app.services.payments import client_balances
 from app.services.timetable import active_member_filter, ensure_may_mark
+from app.views.api_support import api_action, json_body, json_bool
 from app.views.base import add_menu_view
 
 STATUS_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused"),
@@ -28,6 +29,7 @@ FLAG_LABELS = {"debt": _l("Owes money"), "red_pass": _l("Pass running out"),
                "overdue_item": _l("Item to return")}
 LESSON_STATUS_LABELS = {"planned": _l("Planned"), "held": _l("Held"),
                         "cancelled": _l("Cancelled")}
+MARKS_MESSAGE = _l("Send marks as a list of {client_id, status}.")
 
 
 def load_lesson(lesson_id):
@@ -197,6 +199,7 @@ class LessonAttendanceApi(BaseApi):
 
     @api_expose("/<int:lesson_id>/attendance", methods=["POST"])
     @protect()
+    @api_action()
     def attendance(self, lesson_id):
         """Mark attendance (and optionally "held"); returns the write-offs made now.
         ---
@@ -216,25 +219,21 @@ class LessonAttendanceApi(BaseApi):
             400: {description: "refused, with a message"}
             403: {description: "not your lesson"}
         """
-        payload = request.get_json(silent=True) or {}
+        payload = json_body(optional=True)
         marks = payload.get("marks") or []
         if not isinstance(marks, list) or not all(isinstance(m, dict) and "client_id" in m
                                                   for m in marks):
-            return self.response_400(message=_("Send marks as a list of {client_id, status}."))
+            raise DomainError(MARKS_MESSAGE, field="marks")
+        held = json_bool(payload, "held")
         try:
-            result = attendance_service.mark_attendance(
-                lesson_id, marks, held=bool(payload.get("held")), user=g.user)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            return self.response(exc.status_code, message=str(exc.message))
+            result = attendance_service.mark_attendance(lesson_id, marks, held=held, user=g.user)
         except (TypeError, ValueError):
-            db.session.rollback()
-            return self.response_400(message=_("Send marks as a list of {client_id, status}."))
-        return self.response(200, **result.as_dict())
+            raise DomainError(MARKS_MESSAGE, field="marks") from None
+        return result.as_dict()
 
     @api_expose("/<int:lesson_id>/undo", methods=["POST"])
     @protect()
+    @api_action()
     def undo(self, lesson_id):
         """Undo "held": the lesson is planned again and its sessions are returned.
         ---
@@ -245,13 +244,7 @@ class LessonAttendanceApi(BaseApi):
             200: {description: "status and cancelled write-offs"}
             400: {description: "not held"}
         """
-        try:
-            result = attendance_service.undo_held(lesson_id, user=g.user)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            return self.response(exc.status_code, message=str(exc.message))
-        return self.response(200, **result.as_dict())
+        return attendance_service.undo_held(lesson_id, user=g.user).as_dict()
 
 
 def visits_section(client):

@@ -20,6 +20,7 @@ from app.services import clients_import as exchange
 from app.services import clients_managers
 from app.services.client_card import build_card_sections, register_card_section
 from app.services.clients import AGE_CATEGORY_LABELS, can_edit_medical, can_see_medical
+from app.services.clients_scope import visible_client_filter
 from app.services.clients_search import search_clients, search_organisations
 from app.services.errors import DomainError
 from app.views.base import add_menu_link
@@ -50,16 +51,28 @@ register_card_section("documents", _l("Documents and achievements"), documents_s
                       permission=("read", "ClientDocument"))
 
 
-def load_card_client(client_id):
-    """The client with everything the card's header shows, in a fixed number of queries."""
-    client = db.session.scalar(
-        select(Client).where(Client.id == client_id).options(
-            selectinload(Client.guardians), selectinload(Client.tags),
-            joinedload(Client.organisation), joinedload(Client.manager),
-            joinedload(Client.category), joinedload(Client.source)))
+def _visible(query):
+    """``query`` limited to the clients the current user may see (see clients_scope)."""
+    condition = visible_client_filter(g.user)
+    return query if condition is None else query.where(condition)
+
+
+def visible_client_or_404(client_id, *options):
+    """The client, when the current user may see it; else 404 (as if it did not exist)."""
+    client = db.session.scalar(_visible(select(Client).where(Client.id == client_id))
+                               .options(*options))
     if client is None:
         abort(404)
     return client
+
+
+def load_card_client(client_id):
+    """The client with everything the card's header shows, in a fixed number of queries;
+    404 for a client the current user may not see."""
+    return visible_client_or_404(
+        client_id, selectinload(Client.guardians), selectinload(Client.tags),
+        joinedload(Client.organisation), joinedload(Client.manager),
+        joinedload(Client.category), joinedload(Client.source))
 
 
 class ClientCardView(BaseView):
@@ -89,7 +102,7 @@ class ClientCardView(BaseView):
     @expose("/<int:client_id>/photo")
     @has_access
     def photo(self, client_id):
-        client = db.session.get(Client, client_id) or abort(404)
+        client = visible_client_or_404(client_id)
         path = documents.photo_path(client.photo)
         if not path or not os.path.exists(path):
             abort(404)
@@ -99,7 +112,7 @@ class ClientCardView(BaseView):
     @expose("/<int:client_id>/photo", methods=["POST"])
     @has_access
     def upload_photo(self, client_id):
-        client = db.session.get(Client, client_id) or abort(404)
+        client = visible_client_or_404(client_id)
         upload = request.files.get("photo")
         try:
             if upload is None or not upload.filename:
@@ -115,8 +128,9 @@ class ClientCardView(BaseView):
     @has_access
     def search(self):
         text = request.args.get("q", "").strip()
-        found_clients = search_clients(text, limit=50) if text else []
-        organisations = search_organisations(text, limit=20) if text else []
+        found_clients = search_clients(text, limit=50, for_user=g.user) if text else []
+        organisations = (search_organisations(text, limit=20)
+                         if text and _can("read", "Organisation") else [])
         return self.render_template("clients/search.html", title=_("Search clients"), q=text,
                                     clients=found_clients, organisations=organisations)
 
@@ -129,7 +143,7 @@ class ClientDocumentView(BaseView):
     @expose("/<int:client_id>/documents", methods=["POST"])
     @has_access
     def upload(self, client_id):
-        client = db.session.get(Client, client_id) or abort(404)
+        client = visible_client_or_404(client_id)
         upload = request.files.get("file")
         try:
             if upload is None or not upload.filename:
@@ -146,6 +160,7 @@ class ClientDocumentView(BaseView):
     @expose("/<int:client_id>/documents/<int:document_id>")
     @has_access
     def download(self, client_id, document_id):
+        visible_client_or_404(client_id)
         try:
             document = documents.get_document(client_id, document_id)
         except DomainError:
@@ -159,6 +174,7 @@ class ClientDocumentView(BaseView):
     @expose("/<int:client_id>/documents/<int:document_id>/delete", methods=["POST"])
     @has_access
     def remove(self, client_id, document_id):
+        visible_client_or_404(client_id)
         try:
             documents.delete_document(documents.get_document(client_id, document_id))
             flash(_("The document was deleted."), "success")
@@ -225,7 +241,8 @@ class ClientExchangeView(BaseView):
         """The client list with the filters and order of the list page's query string."""
         query = filtered_list_query(self.appbuilder, "ClientModelView", Client)
         output = io.BytesIO()
-        clients_export.export_clients(query, output, include_medical=can_see_medical())
+        clients_export.export_clients(query, output, include_medical=can_see_medical(),
+                                      for_user=g.user)
         output.seek(0)
         return send_file(output, mimetype=XLSX, as_attachment=True,
                          download_name=f"clients-{date.today().isoformat()}.xlsx")
@@ -252,7 +269,8 @@ class OrganisationExchangeView(BaseView):
 
 def filtered_list_query(appbuilder, view_name, model):
     """An ORM query with the filters and order a list page got in this request's query string
-    (the ``_flt_…`` / ``_oc_…`` arguments), never sorting by a column the user may not see."""
+    (the ``_flt_…`` / ``_oc_…`` arguments) and the view's base filters (for clients: only those
+    the user may see), never sorting by a column the user may not see."""
     view = next(v for v in appbuilder.baseviews if v.__class__.__name__ == view_name)
     filters = view.datamodel.get_filters(view.search_columns)
     get_filter_args(filters)

@@ -13,14 +13,15 @@ from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from wtforms import BooleanField, DecimalField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional as OptionalValidator
 
-from app.extensions import db
 from app.models.clients import (Client, ClientCategory, ClientSource, ContactPerson, Guardian,
                                 Industry, Organisation, Tag)
 from app.services import clients as service
 from app.services.clients import AGE_CATEGORY_LABELS
-from app.services.errors import DomainError
+from app.services.clients_scope import READ_ALL
+from app.views.api_support import DomainErrorsApiMixin
 from app.views.base import MODELVIEW_ACTIONS, TesseraModelApi, TesseraModelView, add_menu_view
-from app.views.clients_common import EagerInterface, RestrictedFieldsApiMixin, RestrictedFieldsMixin
+from app.views.clients_common import (EagerInterface, RestrictedFieldsApiMixin,
+                                      RestrictedFieldsMixin, client_scope_filter)
 
 LABELS = {
     "full_name": _l("Name"),
@@ -100,17 +101,14 @@ def _short(value):
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def domain_error_response(api, exc):
-    db.session.rollback()
-    return api.response(exc.status_code, message=str(exc.message),
-                        **({"field": exc.field} if exc.field else {}), **_json_details(exc))
-
-
-def _json_details(exc):
-    return {k: v for k, v in exc.details.items() if isinstance(v, (list, int, str))}
-
-
 # --- clients -------------------------------------------------------------------------------------
+
+# Every client view and API lists, shows, edits and offers in drop-downs only the clients the
+# current user may see (an instructor: the clients of its own work; see clients_scope).
+CLIENT_SCOPE = [client_scope_filter("id")]
+GUARDIAN_SCOPE = [client_scope_filter("client_id")]
+CLIENT_CHOICES = {"client": CLIENT_SCOPE}
+
 
 class GuardianModelView(TesseraModelView):
     datamodel = SQLAInterface(Guardian)
@@ -126,6 +124,9 @@ class GuardianModelView(TesseraModelView):
     add_columns = ["client", "full_name", "relation", "phone", "email"]
     edit_columns = ["client", "full_name", "relation", "phone", "email"]
     search_columns = ["full_name", "phone", "email", "client"]
+    base_filters = GUARDIAN_SCOPE
+    search_form_query_rel_fields = add_form_query_rel_fields = CLIENT_CHOICES
+    edit_form_query_rel_fields = CLIENT_CHOICES
 
     def pre_add(self, item):
         service.save_guardian(item, commit=False)
@@ -166,6 +167,7 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
                       "manager", "tags", "birth_date", "gender", "active", "consent_email",
                       "consent_sms"]
     base_order = ("search_name", "asc")  # indexed, and case- and accent-insensitive
+    base_filters = CLIENT_SCOPE
     edit_form_extra_fields = {
         "gender": SelectField(LABELS["gender"], choices=GENDER_CHOICES, widget=Select2Widget(),
                               validators=[OptionalValidator()]),
@@ -192,6 +194,13 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     formatters_columns = {"age_category": _age_category, "medical_notes": _short,
                           "organisation": _blank, "category": _blank, "manager": _blank,
                           "source": _blank, "gender": _gender}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # "read_all" is checked per request by the scope filter, not by a method: declare it
+        # so that the permission exists on the "Client" resource like the others.
+        if f"can_{READ_ALL}" not in self.base_permissions:
+            self.base_permissions = [*self.base_permissions, f"can_{READ_ALL}"]
 
     def pre_add(self, item):
         guardian = {"full_name": request.form.get("guardian_name", ""),
@@ -285,26 +294,8 @@ TagModelView = _directory_view(Tag, _l("Tags"), "/tag")
 
 # --- REST API --------------------------------------------------------------------------------
 
-class _ServiceApi(TesseraModelApi):
+class _ServiceApi(DomainErrorsApiMixin, TesseraModelApi):
     """A ModelRestApi whose refusals from the services come back as JSON with their status."""
-
-    def post_headless(self):
-        try:
-            return super().post_headless()
-        except DomainError as exc:
-            return domain_error_response(self, exc)
-
-    def put_headless(self, pk):
-        try:
-            return super().put_headless(pk)
-        except DomainError as exc:
-            return domain_error_response(self, exc)
-
-    def delete_headless(self, pk):
-        try:
-            return super().delete_headless(pk)
-        except DomainError as exc:
-            return domain_error_response(self, exc)
 
 
 API_CLIENT_COLUMNS = [
@@ -331,6 +322,7 @@ class ClientApi(RestrictedFieldsApiMixin, _ServiceApi):
     order_columns = ["last_name", "first_name", "birth_date", "card_number", "medical_notes"]
     search_columns = ["search_name", "phone_digits", "card_number", "category", "organisation",
                       "manager", "active"]
+    base_filters = CLIENT_SCOPE
 
     def post_headless(self):
         payload = request.get_json(silent=True)
@@ -358,6 +350,8 @@ class GuardianApi(_ServiceApi):
     openapi_spec_tag = "Clients"
     list_columns = show_columns = ["id", "client.id", "full_name", "relation", "phone", "email"]
     add_columns = edit_columns = ["client", "full_name", "relation", "phone", "email"]
+    base_filters = GUARDIAN_SCOPE
+    add_query_rel_fields = edit_query_rel_fields = CLIENT_CHOICES
 
     def pre_add(self, item):
         service.save_guardian(item, commit=False)

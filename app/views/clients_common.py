@@ -1,5 +1,6 @@
 """Plumbing shared by the client pages and APIs: per-request hiding of restricted fields
-(medical notes), the search filters, and a data interface that eager-loads list relations."""
+(medical notes), the search filters, the per-request client scope (an instructor sees only
+the clients of its own work) and a data interface that eager-loads list relations."""
 from flask import g, has_request_context
 from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.models.filters import BaseFilter
@@ -10,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.models.clients import Client, Organisation
 from app.services.clients import can_edit_medical, can_see_medical, digits_only
+from app.services.clients_scope import request_client_condition
 from app.services.clients_search import _like, _organisation_match, client_search_condition
 
 
@@ -156,6 +158,24 @@ class FilterOrganisationText(BaseFilter):
             if word:
                 query = query.filter(_organisation_match(word))
         return query
+
+
+class FilterVisibleClients(BaseFilter):
+    """A base filter keeping only the clients the current user may see
+    (``app.services.clients_scope``), decided per request. ``column_name`` holds the client id:
+    ``id`` on Client, ``client_id`` on a model belonging to a client. Not selectable by users
+    (no ``arg_name``); use ``client_scope_filter(column)`` in ``base_filters``."""
+
+    name = _l("Visible")
+
+    def apply(self, query, value):
+        condition = request_client_condition(getattr(self.model, self.column_name))
+        return query if condition is None else query.filter(condition)
+
+
+def client_scope_filter(column="id"):
+    """The ``base_filters`` / ``*_query_rel_fields`` entry limiting rows to visible clients."""
+    return [column, FilterVisibleClients, None]
 
 
 CUSTOM_FILTERS = {

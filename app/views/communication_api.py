@@ -1,43 +1,24 @@
 """Communication REST APIs (``/api/v1/<resource>/``): message templates (+ preview with a client),
 mailings (create, count a segment, send), messages (read only), tasks, calls and task results.
 Refusals from the services come back as ``{"message": ..., "field": ...}`` with their status."""
-import json
 from datetime import datetime
 
 from flask import g, request
 from flask_appbuilder.api import expose as api_expose, protect
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.extensions import db
 from app.jobs.messaging import queue_mailing
 from app.models.communication import Call, Mailing, Message, MessageTemplate, Task, TaskResult
 from app.services import mailings as mailing_service
 from app.services import message_templates as template_service
 from app.services import tasks as task_service
-from app.services.errors import DomainError
+from app.views.api_support import (DomainErrorsApiMixin, api_action, json_body, json_bool,
+                                   json_object)
 from app.views.base import API_ACTIONS, TesseraModelApi
 
 
-def api_domain_error(api, exc):
-    db.session.rollback()
-    return api.response(exc.status_code, message=str(exc.message),
-                        **({"field": exc.field} if exc.field else {}))
-
-
-class ServiceApi(TesseraModelApi):
+class ServiceApi(DomainErrorsApiMixin, TesseraModelApi):
     """Refusals from the services come back as JSON ``{"message": ...}`` with their status."""
-
-    def post_headless(self):
-        try:
-            return super().post_headless()
-        except DomainError as exc:
-            return api_domain_error(self, exc)
-
-    def put_headless(self, pk):
-        try:
-            return super().put_headless(pk)
-        except DomainError as exc:
-            return api_domain_error(self, exc)
 
     def _merge_update_item(self, model_item, data):
         """PUT as PATCH, without re-sending empty optional links (which the schema refuses)."""
@@ -64,6 +45,7 @@ class MessageTemplateApi(ServiceApi):
 
     @api_expose("/<int:pk>/preview", methods=["GET"])
     @protect()
+    @api_action()
     def preview(self, pk):
         """The template filled in for a real client.
         ---
@@ -75,11 +57,7 @@ class MessageTemplateApi(ServiceApi):
             200: {description: "subject, body and recipients"}
             404: {description: "no such template or client"}
         """
-        try:
-            return self.response(200, **template_service.preview_template(
-                pk, request.args.get("client_id", type=int)))
-        except DomainError as exc:
-            return api_domain_error(self, exc)
+        return template_service.preview_template(pk, request.args.get("client_id", type=int))
 
 
 class MessageApi(TesseraModelApi):
@@ -108,24 +86,17 @@ class MailingApi(ServiceApi):
                                    "callback_tasks", "started_at", "finished_at", "job_id"]
     add_columns = ["title", "template_name", "channel", "segment", "callback_tasks"]
 
+    @api_action(201)
     def post_headless(self):
-        payload = request.get_json(silent=True) or {}
-        try:
-            segment = payload.get("segment") or {}
-            if isinstance(segment, str):
-                segment = json.loads(segment)
-            mailing = mailing_service.create_mailing(
-                payload.get("title"), payload.get("template_name"), payload.get("channel", "email"),
-                segment, payload.get("callback_tasks", True))
-            db.session.commit()
-        except DomainError as exc:
-            return api_domain_error(self, exc)
-        except ValueError:
-            return self.response_400(message="segment: invalid JSON")
-        return self.response(201, id=mailing.id, result=self.show_model_schema.dump(mailing))
+        payload = json_body(optional=True)
+        mailing = mailing_service.create_mailing(
+            payload.get("title"), payload.get("template_name"), payload.get("channel", "email"),
+            json_object(payload, "segment"), json_bool(payload, "callback_tasks", default=True))
+        return {"id": mailing.id, "result": self.show_model_schema.dump(mailing)}
 
     @api_expose("/<int:pk>/send", methods=["POST"])
     @protect()
+    @api_action(202)
     def send(self, pk):
         """Send a draft mailing.
         ---
@@ -136,14 +107,11 @@ class MailingApi(ServiceApi):
             202: {description: "queued; job_id to follow at /api/v1/job/<job_id>"}
             409: {description: "already sent"}
         """
-        try:
-            job = queue_mailing(pk, g.user.id)
-        except DomainError as exc:
-            return api_domain_error(self, exc)
-        return self.response(202, job_id=job.id)
+        return {"job_id": queue_mailing(pk, g.user.id).id}
 
     @api_expose("/preview", methods=["POST"])
     @protect()
+    @api_action()
     def count(self):
         """Count a segment's clients and messages before sending.
         ---
@@ -151,12 +119,9 @@ class MailingApi(ServiceApi):
           responses:
             200: {description: "clients, messages, skipped"}
         """
-        payload = request.get_json(silent=True) or {}
-        try:
-            return self.response(200, **mailing_service.segment_preview(
-                payload.get("segment") or {}, payload.get("channel", "email")))
-        except DomainError as exc:
-            return api_domain_error(self, exc)
+        payload = json_body(optional=True)
+        return mailing_service.segment_preview(json_object(payload, "segment"),
+                                               payload.get("channel", "email"))
 
 
 class TaskResultApi(ServiceApi):

@@ -17,6 +17,7 @@ from app.services import message_templates as template_service
 from app.services import messaging
 from app.services import tasks as task_service
 from app.services.errors import DomainError
+from app.views.api_support import arg_date
 
 MESSAGE_STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"),
                          "failed": _l("Failed"), "skipped": _l("Skipped")}
@@ -26,13 +27,6 @@ TASK_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done"), "problem": _l("Pro
 
 def _can(action_name, resource):
     return any(role_can(role.name, action_name, resource) for role in g.user.roles)
-
-
-def _parse_date(value, default=None):
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 class ManagerDeskView(BaseView):
@@ -97,8 +91,8 @@ class ManagerControlView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        date_to = _parse_date(request.args.get("to"), date.today())
-        date_from = _parse_date(request.args.get("from"), date_to.replace(day=1))
+        date_to = arg_date(request.args.get("to"), date.today())
+        date_from = arg_date(request.args.get("from"), date_to.replace(day=1))
         return self.render_template(
             "communication/control.html", title=_("Managers' control"),
             date_from=date_from, date_to=date_to,

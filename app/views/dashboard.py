@@ -11,6 +11,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.services import dashboard as service
 from app.services.errors import DomainError
+from app.views.api_support import api_action
 from app.views.base import add_menu_view
 
 CHART_JS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -55,6 +56,7 @@ class DashboardApi(BaseApi):
 
     @api_expose("/<string:name>", methods=["GET"])
     @protect()
+    @api_action()
     def chart(self, name):
         """The data of one dashboard chart.
         ---
@@ -77,11 +79,8 @@ class DashboardApi(BaseApi):
             400: {description: "bad filter"}
             404: {description: "no such chart"}
         """
-        try:
-            data = service.chart_data(name, service.parse_filters(request.args))
-        except DomainError as exc:
-            return self.response(exc.status_code, message=str(exc.message))
-        return self.response(200, title=str(CHART_TITLES[name]), **data)
+        data = service.chart_data(name, service.parse_filters(request.args))
+        return {"title": str(CHART_TITLES[name]), **data}
 
 
 def chart_js():

@@ -10,7 +10,7 @@ from app.jobs import enqueue
 from app.jobs.maintenance import purge_expired_files
 from app.security import ADMIN
 from app.services import jobs as job_service
-from app.services.errors import DomainError
+from app.views.api_support import api_action
 from app.views.base import add_menu_view
 
 
@@ -27,6 +27,7 @@ class JobApi(BaseApi):
 
     @api_expose("/<string:job_id>", methods=["GET"])
     @protect()
+    @api_action()
     def status(self, job_id):
         """Status and progress of a background job.
         ---
@@ -40,16 +41,14 @@ class JobApi(BaseApi):
             403: {description: "started by someone else"}
             404: {description: "no such job"}
         """
-        try:
-            info = job_service.job_status(job_id, g.user, _is_admin(g.user))
-        except DomainError as exc:
-            return self.response(exc.status_code, message=str(exc.message))
+        info = job_service.job_status(job_id, g.user, _is_admin(g.user))
         if info["has_result"]:
             info["result_url"] = url_for("JobApi.download", job_id=job_id)
-        return self.response(200, **info)
+        return info
 
     @api_expose("/<string:job_id>/download", methods=["GET"])
     @protect()
+    @api_action()
     def download(self, job_id):
         """Download the file a finished job built.
         ---
@@ -62,10 +61,7 @@ class JobApi(BaseApi):
             200: {description: "the file"}
             404: {description: "no file"}
         """
-        try:
-            path = job_service.result_file(job_id, g.user, _is_admin(g.user))
-        except DomainError as exc:
-            return self.response(exc.status_code, message=str(exc.message))
+        path = job_service.result_file(job_id, g.user, _is_admin(g.user))
         return send_file(path, as_attachment=True, download_name=os.path.basename(path))
 
 

@@ -1,89 +1,34 @@
 """REST API for sales: plans, passes (with ``red`` and the freeze / unfreeze / extend / refund /
 sell actions), payments, and a client's balance."""
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from flask import current_app, g, request
+from flask import current_app, g
 from flask_appbuilder.api import BaseApi, expose, protect
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import Pass, PassPlan, Payment
 from app.services import bonuses, pass_plans, passes as service, payments
-from app.services.errors import Conflict, DomainError, NotFound
+from app.services.errors import NotFound
+from app.views.api_support import (DomainErrorsApiMixin, api_action, iso, json_body, json_date,
+                                   json_decimal, json_int, money_json)
 from app.views.base import API_ACTIONS, TesseraModelApi
 from app.views.passes import EagerInterface
 
 READ_ONLY = {"get", "get_list", "info"}
 
 
-def _error(api, exc):
-    db.session.rollback()
-    body = {"message": str(exc.message)}
-    if exc.field:
-        body["field"] = exc.field
-    return api.response(exc.status_code, **body)
-
-
-def _json():
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise DomainError(_l("A JSON object is expected."))
-    return payload
-
-
-def _json_decimal(payload, key, required=True):
-    value = payload.get(key)
-    if value is None and not required:
-        return None
-    if isinstance(value, float) or value is None or isinstance(value, bool):
-        # floats lose cents: amounts travel as strings ("12.50") or integers
-        raise DomainError(_l("Send the amount as a string like \"12.50\"."), field=key)
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise DomainError(_l("Please enter an amount like 12.50."), field=key)
-
-
-def _json_date(payload, key):
-    value = payload.get(key)
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        raise DomainError(_l("Please enter a date like 2025-01-31."), field=key)
-
-
-def _json_int(payload, key):
-    try:
-        return int(payload.get(key))
-    except (TypeError, ValueError):
-        raise DomainError(_l("A whole number is expected."), field=key)
-
-
-def _run(api, action, success_code=200):
-    """Run a service call as one transaction; domain refusals become JSON messages."""
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as exc:
-        return _error(api, exc)
-    except StaleDataError:
-        return _error(api, Conflict(_l("This record was changed by someone else meanwhile; "
-                                       "please try again.")))
-    return api.response(success_code, **result)
-
-
 def _pass_json(pass_):
     return {"id": pass_.id, "client_id": pass_.client_id, "plan_id": pass_.plan_id,
-            "start_date": pass_.start_date.isoformat(), "end_date": pass_.end_date.isoformat(),
+            "start_date": iso(pass_.start_date), "end_date": iso(pass_.end_date),
             "sessions_total": pass_.sessions_total, "sessions_used": pass_.sessions_used,
-            "sessions_left": pass_.sessions_left, "price_paid": str(pass_.price_paid),
+            "sessions_left": pass_.sessions_left, "price_paid": money_json(pass_.price_paid),
             "status": pass_.status}
 
 
-class PassPlanApi(TesseraModelApi):
+class PassPlanApi(DomainErrorsApiMixin, TesseraModelApi):
     resource_name = "passplan"
     datamodel = EagerInterface(PassPlan, eager=("services",))
     class_permission_name = "PassPlan"
@@ -100,18 +45,6 @@ class PassPlanApi(TesseraModelApi):
         pass_plans.validate_plan(item)
 
     pre_update = pre_add
-
-    def post_headless(self):
-        try:
-            return super().post_headless()
-        except DomainError as exc:
-            return _error(self, exc)
-
-    def put_headless(self, pk):
-        try:
-            return super().put_headless(pk)
-        except DomainError as exc:
-            return _error(self, exc)
 
 
 class PassApi(TesseraModelApi):
@@ -149,6 +82,7 @@ class PassApi(TesseraModelApi):
 
     @expose("/sell", methods=["POST"])
     @protect()
+    @api_action(201)
     def sell(self):
         """Sell a pass.
         ---
@@ -169,19 +103,18 @@ class PassApi(TesseraModelApi):
             201: {description: "the pass sold"}
             400: {description: "refused by a rule (message)"}
         """
-        def action():
-            payload = _json()
-            pass_ = service.sell_pass(
-                _json_int(payload, "client_id"), _json_int(payload, "plan_id"),
-                _json_date(payload, "start_date"),
-                amount_paid=_json_decimal(payload, "amount_paid", required=False),
-                method=payload.get("method", "cash"), taken_by_id=g.user.id,
-                certificate_code=payload.get("certificate_code"))
-            return {"result": _pass_json(pass_)}
-        return _run(self, action, 201)
+        payload = json_body()
+        pass_ = service.sell_pass(
+            json_int(payload, "client_id"), json_int(payload, "plan_id"),
+            json_date(payload, "start_date", required=False),
+            amount_paid=json_decimal(payload, "amount_paid", required=False),
+            method=payload.get("method", "cash"), taken_by_id=g.user.id,
+            certificate_code=payload.get("certificate_code"))
+        return {"result": _pass_json(pass_)}
 
     @expose("/<int:pk>/freeze", methods=["POST"])
     @protect()
+    @api_action()
     def freeze(self, pk):
         """Freeze a pass from ``start`` for ``days`` days.
         ---
@@ -201,15 +134,14 @@ class PassApi(TesseraModelApi):
             400: {description: "refused by the plan's limits (message)"}
             404: {description: "no such pass"}
         """
-        def action():
-            payload = _json()
-            service.freeze_pass(pk, _json_date(payload, "start") or date.today(),
-                                _json_int(payload, "days"))
-            return {"result": _pass_json(db.session.get(Pass, pk))}
-        return _run(self, action)
+        payload = json_body()
+        service.freeze_pass(pk, json_date(payload, "start", required=False) or date.today(),
+                            json_int(payload, "days"))
+        return {"result": _pass_json(db.session.get(Pass, pk))}
 
     @expose("/<int:pk>/unfreeze", methods=["POST"])
     @protect()
+    @api_action()
     def unfreeze(self, pk):
         """End the current freeze of a pass today.
         ---
@@ -220,10 +152,11 @@ class PassApi(TesseraModelApi):
             200: {description: "the pass"}
             400: {description: "no freeze to end"}
         """
-        return _run(self, lambda: {"result": _pass_json(service.unfreeze_pass(pk))})
+        return {"result": _pass_json(service.unfreeze_pass(pk))}
 
     @expose("/<int:pk>/extend", methods=["POST"])
     @protect()
+    @api_action()
     def extend(self, pk):
         """Extend a pass by ``days`` with a ``reason``.
         ---
@@ -242,15 +175,14 @@ class PassApi(TesseraModelApi):
             200: {description: "the pass"}
             400: {description: "refused (message)"}
         """
-        def action():
-            payload = _json()
-            service.extend_pass(pk, _json_int(payload, "days"), payload.get("reason"),
-                                granted_by_id=g.user.id)
-            return {"result": _pass_json(db.session.get(Pass, pk))}
-        return _run(self, action)
+        payload = json_body()
+        service.extend_pass(pk, json_int(payload, "days"), payload.get("reason"),
+                            granted_by_id=g.user.id)
+        return {"result": _pass_json(db.session.get(Pass, pk))}
 
     @expose("/<int:pk>/refund", methods=["POST"])
     @protect()
+    @api_action()
     def refund(self, pk):
         """Refund the unused part of a pass, pro rata, with a ``reason``.
         ---
@@ -269,14 +201,12 @@ class PassApi(TesseraModelApi):
             200: {description: "the pass and the amount returned"}
             400: {description: "refused (message)"}
         """
-        def action():
-            payload = _json()
-            payment = service.refund_pass(pk, payload.get("reason"),
-                                          method=payload.get("method", "cash"),
-                                          taken_by_id=g.user.id)
-            return {"result": _pass_json(db.session.get(Pass, pk)),
-                    "refunded": str(-payment.amount if payment else Decimal("0.00"))}
-        return _run(self, action)
+        payload = json_body()
+        payment = service.refund_pass(pk, payload.get("reason"),
+                                      method=payload.get("method", "cash"),
+                                      taken_by_id=g.user.id)
+        return {"result": _pass_json(db.session.get(Pass, pk)),
+                "refunded": money_json(-payment.amount if payment else Decimal("0.00"))}
 
 
 class PaymentApi(TesseraModelApi):
@@ -294,18 +224,17 @@ class PaymentApi(TesseraModelApi):
     add_columns = ["client_id", "amount", "method", "purpose", "pass_id", "reason"]
     search_columns = ["client", "method", "purpose", "paid_at"]
 
+    @api_action(201)
     def post_headless(self):
-        def action():
-            payload = _json()
-            payment = payments.take_payment(
-                _json_int(payload, "client_id"), _json_decimal(payload, "amount"),
-                method=payload.get("method", "cash"), purpose=payload.get("purpose", "pass"),
-                pass_id=payload.get("pass_id"), taken_by_id=g.user.id,
-                reason=payload.get("reason"), certificate_code=payload.get("certificate_code"))
-            db.session.flush()
-            return {"id": payment.id, "result": {"amount": str(payment.amount),
-                                                 "method": payment.method}}
-        return _run(self, action, 201)
+        payload = json_body()
+        payment = payments.take_payment(
+            json_int(payload, "client_id"), json_decimal(payload, "amount"),
+            method=payload.get("method", "cash"), purpose=payload.get("purpose", "pass"),
+            pass_id=json_int(payload, "pass_id", required=False), taken_by_id=g.user.id,
+            reason=payload.get("reason"), certificate_code=payload.get("certificate_code"))
+        db.session.flush()
+        return {"id": payment.id, "result": {"amount": money_json(payment.amount),
+                                             "method": payment.method}}
 
 
 class ClientBalanceApi(BaseApi):
@@ -319,6 +248,7 @@ class ClientBalanceApi(BaseApi):
 
     @expose("/<int:pk>/balance", methods=["GET"])
     @protect()
+    @api_action()
     def balance(self, pk):
         """A client's balance (charges − payments; positive = owes), debt and bonus points.
         ---
@@ -330,14 +260,13 @@ class ClientBalanceApi(BaseApi):
             404: {description: "no such client"}
         """
         if db.session.get(Client, pk) is None:
-            return _error(self, NotFound(_l("No such client.")))
+            raise NotFound(_l("No such client."))
         balance = payments.client_balance(pk)
         flags = service.client_flags([pk])[pk]
-        return self.response(200, client_id=pk, balance=str(balance),
-                             debt=str(max(balance, Decimal("0.00"))),
-                             points=str(bonuses.bonus_balance(pk)),
-                             currency=current_app.config.get("CURRENCY", "EUR"),
-                             flags=sorted(flags))
+        return {"client_id": pk, "balance": money_json(balance),
+                "debt": money_json(max(balance, Decimal("0.00"))),
+                "points": str(bonuses.bonus_balance(pk)),
+                "currency": current_app.config.get("CURRENCY", "EUR"), "flags": sorted(flags)}
 
 
 def register(appbuilder):

@@ -12,14 +12,8 @@ from app.jobs.payroll import build_payslip_pdf, export_payroll_xlsx
 from app.models.payroll import APPROVED, DRAFT, PAYROLL_STATUS_LABELS, RULE_KIND_LABELS
 from app.services import payroll as service
 from app.services.errors import DomainError
+from app.views.api_support import arg_date
 from app.views.base import STALE_MESSAGE, add_menu_view
-
-
-def _parse_date(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _current_month():
@@ -54,8 +48,8 @@ class PayrollView(BaseView):
     @has_access
     def index(self):
         start, end = _current_month()
-        start = _parse_date(request.args.get("start")) or start
-        end = _parse_date(request.args.get("end")) or end
+        start = arg_date(request.args.get("start")) or start
+        end = arg_date(request.args.get("end")) or end
         return self.render_template(
             "payroll/index.html", title=_("Payroll"), start=start, end=end,
             payrolls=service.recent_payrolls(), statuses=PAYROLL_STATUS_LABELS,
@@ -65,8 +59,8 @@ class PayrollView(BaseView):
     @expose("/calculate", methods=["POST"])
     @has_access
     def calculate(self):
-        start = _parse_date(request.form.get("start"))
-        end = _parse_date(request.form.get("end"))
+        start = arg_date(request.form.get("start"))
+        end = arg_date(request.form.get("end"))
         try:
             payroll = service.calculate_draft(start, end)
         except DomainError as exc:

@@ -8,7 +8,8 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from app.services.errors import DomainError
 from app.services.reports import all_reports, get_report, parse_params, preview
 from app.services.reports.choices import param_fields
-from app.services.reports.files import FORMATS, PDF, XLSX, start_report, user_reports
+from app.services.reports.files import PDF, XLSX, start_report, user_reports
+from app.views.api_support import api_action
 from app.views.base import add_menu_link, add_menu_view
 
 
@@ -80,6 +81,7 @@ class ReportApi(BaseApi):
 
     @api_expose("/<string:name>", methods=["POST"])
     @protect()
+    @api_action(202)
     def start(self, name):
         """Start building a report file; follow it at /api/v1/job/<id>.
         ---
@@ -105,13 +107,8 @@ class ReportApi(BaseApi):
             data = request.form.to_dict()
         data = {key: value for key, value in data.items() if value is not None}
         fmt = str(data.pop("format", XLSX))
-        if fmt not in FORMATS:
-            return self.response(400, message=_("This report cannot be built in that format."))
-        try:
-            job = start_report(name, data, fmt, g.user.id, _locale())
-        except DomainError as exc:
-            return self.response(exc.status_code, message=str(exc.message), field=exc.field)
-        return self.response(202, id=job.id, status_url=f"/api/v1/job/{job.id}")
+        job = start_report(name, data, fmt, g.user.id, _locale())
+        return {"id": job.id, "status_url": f"/api/v1/job/{job.id}"}
 
 
 def _format_percent(value):

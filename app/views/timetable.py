@@ -18,31 +18,18 @@ from app.models.timetable import Group, GroupMember, Holiday, LessonPattern, Roo
 from app.services import timetable as timetable_service
 from app.services.errors import DomainError
 from app.services.timetable_grid import DAY, WEEK, build_grid, filter_choices
+from app.views.api_support import arg_date, arg_int, iso
 from app.views.base import TesseraModelView, add_menu_view
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"), _l("Sunday")]
 
 
-def _int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _day(value):
-    try:
-        return date.fromisoformat(value) if value else date.today()
-    except ValueError:
-        return date.today()
-
-
 def grid_request_args(args):
     """(day, view, room, instructor, group) from a page's or the API's query string."""
     view = WEEK if args.get("view") == WEEK else DAY
-    return (_day(args.get("date")), view, _int(args.get("room")), _int(args.get("instructor")),
-            _int(args.get("group")))
+    return (arg_date(args.get("date"), date.today()), view, arg_int(args.get("room")),
+            arg_int(args.get("instructor")), arg_int(args.get("group")))
 
 
 def grid_for_user(user, day, view, room_id, instructor_id, group_id):
@@ -106,11 +93,11 @@ class LessonView(BaseView):
     def add(self):
         form = request.form if request.method == "POST" else request.args
         values = {
-            "service": _int(form.get("service")), "group": _int(form.get("group")),
-            "client": _int(form.get("client")), "room": _int(form.get("room")),
-            "instructor": _int(form.get("instructor")),
+            "service": arg_int(form.get("service")), "group": arg_int(form.get("group")),
+            "client": arg_int(form.get("client")), "room": arg_int(form.get("room")),
+            "instructor": arg_int(form.get("instructor")),
             "date": form.get("date") or date.today().isoformat(),
-            "start": form.get("start") or "10:00", "minutes": _int(form.get("minutes")) or 60,
+            "start": form.get("start") or "10:00", "minutes": arg_int(form.get("minutes")) or 60,
         }
         if values["group"] and request.method == "GET":
             group = db.session.get(Group, values["group"])
@@ -152,11 +139,11 @@ class LessonView(BaseView):
             return redirect(url_for("TimetableView.index"))
         form = request.form
         values = {
-            "room": _int(form.get("room")) or lesson.room_id,
-            "instructor": _int(form.get("instructor")) or lesson.instructor_id,
+            "room": arg_int(form.get("room")) or lesson.room_id,
+            "instructor": arg_int(form.get("instructor")) or lesson.instructor_id,
             "date": form.get("date") or lesson.starts_at.date().isoformat(),
             "start": form.get("start") or lesson.starts_at.strftime("%H:%M"),
-            "minutes": _int(form.get("minutes")) or int(
+            "minutes": arg_int(form.get("minutes")) or int(
                 (lesson.ends_at - lesson.starts_at).total_seconds() // 60),
         }
         if request.method == "POST":
@@ -186,7 +173,7 @@ class LessonView(BaseView):
     @expose("/generate", methods=["POST"])
     @has_access
     def generate(self):
-        day = _day(request.form.get("date"))
+        day = arg_date(request.form.get("date"), date.today())
         first = day - timedelta(days=day.weekday())
         result = timetable_service.generate_lessons(first, first + timedelta(days=6))
         db.session.commit()
@@ -313,11 +300,10 @@ class TimetableApi(BaseApi):
         day, view, room_id, instructor_id, group_id = grid_request_args(request.args)
         grid = grid_for_user(g.user, day, view, room_id, instructor_id, group_id)
         rows = [{"key": row["key"], "label": str(row["label"]) if row["label"] else None,
-                 "date": row["day"].isoformat(), "room_id": row["room_id"]} for row in grid.rows]
-        lessons = [dict(card, starts_at=card["starts_at"].isoformat(),
-                        ends_at=card["ends_at"].isoformat()) for card in grid.lessons]
-        return self.response(200, date=day.isoformat(), view=view,
-                             days=[d.isoformat() for d in grid.days],
+                 "date": iso(row["day"]), "room_id": row["room_id"]} for row in grid.rows]
+        lessons = [dict(card, starts_at=iso(card["starts_at"]), ends_at=iso(card["ends_at"]))
+                   for card in grid.lessons]
+        return self.response(200, date=iso(day), view=view, days=[iso(d) for d in grid.days],
                              slots=[s.strftime("%H:%M") for s in grid.slots], rows=rows,
                              lessons=lessons)
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.models.clients import Client, Guardian, Organisation
 from app.security import ACCOUNTANT, ADMIN, FRONT_DESK, INSTRUCTOR, MANAGER, STOREKEEPER
 from tests.factories.clients import make_client
+from tests.factories.timetable import make_employee, make_group
 
 SECRET = "Epilepsy – keep away from strobe lights"
 
@@ -92,6 +93,13 @@ def test_post_duplicate_phone_conflict_then_allowed(db, app, api_token):
 def test_medical_notes_in_api_responses(db, app, api_token, role, allowed):
     patient = make_client(last_name="Lambert", medical_notes=SECRET)
     headers = api_token(role)
+    if role == INSTRUCTOR:
+        # an instructor only sees the clients of its own work (app.services.clients_scope)
+        from flask_appbuilder.security.sqla.models import User
+
+        user_id = db.session.scalar(select(User.id).order_by(User.id.desc()).limit(1))
+        make_group(members=[patient], instructor=make_employee(user_id=user_id))
+        db.session.commit()
     api = app.test_client()
     listed = api.get("/api/v1/client/", headers=headers)
     shown = api.get(f"/api/v1/client/{patient.id}", headers=headers)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.models.clients import Client, ClientDocument, Guardian
 from app.security import ACCOUNTANT, ADMIN, FRONT_DESK, INSTRUCTOR, MANAGER, STOREKEEPER
 from tests.factories.clients import make_category, make_client, make_organisation
+from tests.factories.timetable import make_employee, make_group
 
 SECRET = "Severe peanut allergy XYZZY"
 MEDICAL_ROLES = [(ADMIN, True), (MANAGER, True), (INSTRUCTOR, True), (FRONT_DESK, False),
@@ -25,6 +26,13 @@ def _client_form(**overrides):
             "email": "", "discount_percent": "0", "active": "y"}
     data.update(overrides)
     return data
+
+
+def _teach(db, user_id, *clients):
+    """Make ``clients`` members of a group taught by the instructor logged in as ``user_id``:
+    an instructor only sees the clients of its own work (app.services.clients_scope)."""
+    make_group(members=list(clients), instructor=make_employee(user_id=user_id))
+    db.session.commit()
 
 
 def _count(db, model=Client):
@@ -97,8 +105,10 @@ def patient(db):
 
 
 @pytest.mark.parametrize("role, allowed", MEDICAL_ROLES)
-def test_medical_notes_on_list_show_card_and_search(patient, login, role, allowed):
+def test_medical_notes_on_list_show_card_and_search(db, patient, login, role, allowed):
     client = login(role)
+    if role == INSTRUCTOR:
+        _teach(db, client.user_id, patient)
     pages = {
         "list": client.get("/client/list/"),
         "show": client.get(f"/client/show/{patient.id}"),
@@ -179,8 +189,11 @@ def test_export_refused_without_permission(db, login):
 @pytest.mark.parametrize("role, status", [(MANAGER, 200), (FRONT_DESK, 200), (INSTRUCTOR, 200),
                                           (ACCOUNTANT, 200), (STOREKEEPER, 200)])
 def test_client_list_readable(db, login, role, status):
-    make_client(last_name="Visible")
-    response = login(role).get("/client/list/")
+    visible = make_client(last_name="Visible")
+    client = login(role)
+    if role == INSTRUCTOR:
+        _teach(db, client.user_id, visible)
+    response = client.get("/client/list/")
     assert response.status_code == status
     assert "Visible" in response.get_data(as_text=True)
 
