@@ -27,7 +27,7 @@ from app.models.timetable import (ABSENT, ATTENDANCE_STATUSES, LATE, LESSON_CANC
 from app.services import passes as pass_service
 from app.services.errors import DomainError, NotFound
 from app.services.timetable import ensure_may_mark, members_by_lesson
-from app.services.write_offs import update_loaded
+from app.services.write_offs import add_in_one_insert, update_loaded
 
 POLICY_PRESENT = "present"
 POLICY_ENROLLED = "enrolled"
@@ -164,7 +164,7 @@ def mark_attendance(lesson_id, marks, held=False, user=None, policy=None):
         lesson.held_at = datetime.now()
     result = MarkResult(lesson)
     _sync_write_offs(lesson, rows, result, policy)
-    db.session.add_all(new_rows.values())
+    add_in_one_insert(new_rows.values())
     db.session.flush()
     return result
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -136,6 +136,27 @@ def _pass_write_off(client_id, service_id, at, row):
         value=_session_value(row.price_paid, row.sessions_total, row.validity_days))
 
 
+def add_in_one_insert(objects):
+    """Add new rows so that the flush inserts each table's rows in one statement.
+
+    PostgreSQL batches ``INSERT … RETURNING`` by itself. SQLite cannot tie returned ids to rows,
+    so the ORM would insert them one by one; there the ids are numbered here instead. Only call
+    it after the transaction has written (marking locks the lesson first): SQLite then holds its
+    single writer lock, so no other connection can take the same ids.
+    """
+    objects = [obj for obj in objects if obj is not None]
+    if objects and db.session.get_bind().dialect.name == "sqlite":
+        by_model = defaultdict(list)
+        for obj in objects:
+            if obj.id is None:
+                by_model[type(obj)].append(obj)
+        for model, rows in by_model.items():
+            last = db.session.scalar(select(func.coalesce(func.max(model.id), 0)))
+            for offset, obj in enumerate(rows, start=1):
+                obj.id = last + offset
+    db.session.add_all(objects)
+
+
 def update_loaded(objects, changes):
     """Set ``changes`` (``{field: value}`` or one dict per object) on loaded ORM objects of one
     model with one executemany UPDATE, bumping their version, and write their field audit in
@@ -246,7 +267,7 @@ def write_off_sessions(requests, owe=True):
             retry.append(i)
     owed = [i for i, row in enumerate(chosen) if row is None] if owe else []
     services = _owed_visits(requests, owed, result) if owed else {}
-    db.session.add_all([w for w in result if w is not None])
+    add_in_one_insert(result)
     db.session.flush()
     if owed:
         _charge_owed([result[i] for i in owed], services)
@@ -275,7 +296,7 @@ def _charge_owed(write_offs, services):
     """The owed visits' charges, one INSERT (and the write-offs pointing at them, one UPDATE)."""
     charges = [build_charge(w.client_id, w.value, "visit", write_off_id=w.id, on=w.at.date(),
                             description=services[w.service_id].name) for w in write_offs]
-    db.session.add_all(charges)
+    add_in_one_insert(charges)
     db.session.flush()
     update_loaded(write_offs, [{"charge_id": charge.id} for charge in charges])
 
