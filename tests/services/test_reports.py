@@ -315,3 +315,24 @@ def test_preview_is_limited_and_count_matches(app, db, centre):
     assert len(rows) == 10 and more and total > 10
     rows, more = preview(report, params, limit=total)
     assert len(rows) == total and not more
+
+
+def test_reports_match_sql_on_the_demo_centre(app, db):
+    """The same independent checks on the demo data `make run` loads."""
+    from app.services.demo import load_demo
+
+    load_demo()
+    rows = rows_of("debts", on=date.today().isoformat())
+    balances = {cid: money(total) for cid, total in sql(
+        db, "SELECT client_id, sum(amount) FROM (SELECT client_id, amount FROM charge WHERE "
+            "cancelled = :no UNION ALL SELECT client_id, -amount FROM payment) x "
+            "GROUP BY client_id", no=False)}
+    debtors = {cid: b for cid, b in balances.items() if b >= Decimal("0.01")}
+    assert debtors and {r["client_id"]: r["balance"] for r in rows} == debtors
+    start, end = date.today() - timedelta(days=30), date.today() + timedelta(days=1)
+    marks = rows_of("attendance", date_from=start.isoformat(), date_to=end.isoformat())
+    (expected,) = sql(db, "SELECT count(*) FROM attendance a JOIN lesson l ON l.id = a.lesson_id "
+                          "WHERE l.starts_at >= :lo AND l.starts_at < :hi",
+                      lo=datetime.combine(start, datetime.min.time()),
+                      hi=datetime.combine(end, datetime.min.time()))[0:1]
+    assert len(marks) == expected[0] > 0

@@ -91,3 +91,9 @@ def test_csrf_is_enforced_when_enabled(app, make_user):
         assert token.status_code == 200
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_no_page_loads_charts_from_the_internet(app, login):
+    """FAB's user-statistics chart view pulls Google Charts; it is not registered."""
+    assert not any(type(view).__name__ == "UserStatsChartView" for view in app.appbuilder.baseviews)
+    assert login(ADMIN).get("/userstatschartview/chart/").status_code == 404
