@@ -144,9 +144,10 @@ def debtor_ids(client_ids=None):
     return set(db.session.scalars(query))
 
 
-def debts(limit=None):
-    """The debts list: clients who owe, with the amount and the date of the oldest charge not
-    yet covered by payments (payments pay the oldest charges first), oldest debt first."""
+def debt_subqueries():
+    """(balances, since): the clients who owe with their balance, and per client the date of the
+    oldest charge not yet covered — payments pay the oldest charges first. Shared by the debts
+    list and the debts report so the rule is written once."""
     ledger = _ledger()
     balances = (select(ledger.c.client_id, func.sum(ledger.c.amount).label("balance"))
                 .group_by(ledger.c.client_id)
@@ -162,6 +163,13 @@ def debts(limit=None):
              .select_from(running.outerjoin(paid, paid.c.client_id == running.c.client_id))
              .where(running.c.running > func.coalesce(paid.c.paid, 0))
              .group_by(running.c.client_id).subquery("since"))
+    return balances, since
+
+
+def debts(limit=None):
+    """The debts list: clients who owe, with the amount and the date of the oldest charge not
+    yet covered by payments (payments pay the oldest charges first), oldest debt first."""
+    balances, since = debt_subqueries()
     query = (select(balances.c.client_id, balances.c.balance, since.c.since)
              .outerjoin(since, since.c.client_id == balances.c.client_id)
              .order_by(since.c.since.asc(), balances.c.client_id))

@@ -2,17 +2,17 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, func, literal, or_, over, select, union_all
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from app.models.clients import Client
-from app.models.passes import (LIVE_STATUSES, PAYMENT_METHODS, PAYMENT_PURPOSES, Charge, Pass,
+from app.models.passes import (LIVE_STATUSES, PAYMENT_METHODS, PAYMENT_PURPOSES, Pass,
                                PassPlan, Payment, pass_plan_service)
 from app.services.reports.registry import (DATE, DAYS, INT, MONEY, ON_PARAM, SERVICE_PARAM, TEXT,
                                            Col, Param, Report, period_bounds, period_params,
                                            register)
+from app.services.payments import debt_subqueries
 from app.services.reports.sql import client_name, money_sum, month_label, month_of, year_of
 
-CENT = 0.01
 
 METHOD_LABELS = {"cash": _l("cash"), "card": _l("card"), "transfer": _l("bank transfer"),
                  "bonus": _l("bonus points"), "certificate": _l("gift certificate")}
@@ -71,24 +71,7 @@ OLDER = _l("over 90 days")
 def debts_query(params):
     """Clients whose balance (charges − payments) is positive, with the date of the oldest
     charge not yet covered (payments pay the oldest charges first), oldest debt first."""
-    charges = select(Charge.client_id.label("client_id"), Charge.amount.label("amount")).where(
-        Charge.cancelled.is_(False))
-    payments = select(Payment.client_id.label("client_id"),
-                      (literal(0) - Payment.amount).label("amount"))
-    ledger = union_all(charges, payments).subquery("ledger")
-    balances = (select(ledger.c.client_id, func.sum(ledger.c.amount).label("balance"))
-                .group_by(ledger.c.client_id)
-                .having(func.sum(ledger.c.amount) >= CENT).subquery("balances"))
-    paid = (select(Payment.client_id, func.sum(Payment.amount).label("paid"))
-            .group_by(Payment.client_id).subquery("paid"))
-    running = (select(Charge.client_id, Charge.charged_on,
-                      over(func.sum(Charge.amount), partition_by=Charge.client_id,
-                           order_by=(Charge.charged_on, Charge.id)).label("running"))
-               .where(Charge.cancelled.is_(False)).subquery("running"))
-    since = (select(running.c.client_id, func.min(running.c.charged_on).label("since"))
-             .select_from(running.outerjoin(paid, paid.c.client_id == running.c.client_id))
-             .where(running.c.running > func.coalesce(paid.c.paid, 0))
-             .group_by(running.c.client_id).subquery("since"))
+    balances, since = debt_subqueries()
     query = (select(client_name().label("client"), Client.phone.label("phone"),
                     Client.id.label("client_id"), balances.c.balance.label("balance"),
                     since.c.since.label("since"))
