@@ -76,7 +76,7 @@ def _remember_language(app):
     from flask import g, session
     from flask_login import user_logged_in
 
-    from app.services.users import set_user_locale, user_locale
+    from app.services.platform.users import set_user_locale, user_locale
 
     @app.before_request
     def save_language_choice():
@@ -93,6 +93,6 @@ def _remember_language(app):
 
 
 def _index_view():
-    from app.views.home import HomeIndexView
+    from app.views.platform.home import HomeIndexView
 
     return HomeIndexView

@@ -12,7 +12,7 @@ translate_cli = AppGroup("translate", help="Translation catalogs (pybabel flow).
 @roles_cli.command("sync")
 def roles_sync():
     """Create the builtin roles (Admin, Manager, …) as rows users can hold."""
-    from app.services.users import sync_roles
+    from app.services.platform.users import sync_roles
 
     created = sync_roles()
     click.echo("roles created: " + (", ".join(created) if created else "none (all present)"))
@@ -21,7 +21,7 @@ def roles_sync():
 @demo_cli.command("load")
 def demo_load():
     """Load a believable demo centre once (safe to run again)."""
-    from app.services.demo import load_demo
+    from app.demo import load_demo
 
     summary = load_demo()
     for key, value in summary.items():
@@ -33,10 +33,12 @@ def demo_load():
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker(queues, burst):
     """Run an RQ worker with rq's scheduler (delayed jobs and retries with backoff)."""
+    from flask import current_app
     from rq import Worker
 
-    from app.jobs import get_queue, redis_connection
+    from app.jobs import bind_worker_app, get_queue, redis_connection
 
+    bind_worker_app(current_app._get_current_object())
     connection = redis_connection()
     queue_list = [get_queue(name.strip(), connection) for name in queues.split(",") if name.strip()]
     Worker(queue_list, connection=connection).work(with_scheduler=True, burst=burst)
@@ -54,7 +56,7 @@ def cron():
 @translate_cli.command("extract")
 def translate_extract():
     """Extract strings from code and templates (plus FAB's) into translations/messages.pot."""
-    from app.services import translations
+    from app.services.platform import translations
 
     click.echo(f"{translations.extract()} messages in the template")
 
@@ -62,7 +64,7 @@ def translate_extract():
 @translate_cli.command("update")
 def translate_update():
     """Merge the template into every language's catalog."""
-    from app.services import translations
+    from app.services.platform import translations
 
     translations.update()
 
@@ -70,7 +72,7 @@ def translate_update():
 @translate_cli.command("compile")
 def translate_compile():
     """Compile catalogs to .mo files."""
-    from app.services import translations
+    from app.services.platform import translations
 
     translations.compile_catalogs()
 
@@ -80,7 +82,7 @@ def translate_compile():
 @click.option("--overwrite", is_flag=True, help="Replace existing translations too.")
 def translate_import(path, overwrite):
     """Fill catalogs from a JSON file {msgid: {lang: text}}."""
-    from app.services import translations
+    from app.services.platform import translations
 
     for lang, count in translations.import_json(path, overwrite).items():
         click.echo(f"{lang}: {count} filled")
@@ -89,7 +91,7 @@ def translate_import(path, overwrite):
 @translate_cli.command("check")
 def translate_check():
     """List untranslated or fuzzy entries; exit 1 when any language has gaps."""
-    from app.services import translations
+    from app.services.platform import translations
 
     gaps = translations.gaps()
     for lang, missing in gaps.items():

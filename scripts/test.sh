@@ -3,6 +3,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
+# The layering contracts (pyproject.toml, [tool.importlinter]): an upward or cross-domain
+# import fails the run before any test starts.
+"$VENV/bin/lint-imports" || exit 1
 "$VENV/bin/python" -m pytest "$@"
 status=$?
 if [ $status -eq 5 ]; then

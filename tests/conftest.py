@@ -79,7 +79,7 @@ def app(redis_url, tmp_path_factory):
     with application.app_context():
         db.drop_all()
         db.create_all()
-        from app.services.users import sync_roles
+        from app.services.platform.users import sync_roles
 
         sync_roles()
         db.session.commit()
@@ -125,7 +125,7 @@ def db(app):
 @pytest.fixture
 def make_user(db):
     """Factory: a staff login with one role (password 'pw')."""
-    from app.services.users import ensure_user
+    from app.services.platform.users import ensure_user
 
     counter = {"n": 0}
 

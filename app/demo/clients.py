@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.clients import (Client, ClientCategory, ClientSource, ContactPerson, Guardian,
                                 Industry, Organisation, Tag)
-from app.services.clients import fill_search_fields, normalize_text
+from app.services.clients.records import fill_search_fields, normalize_text
 
 CATEGORIES = ["VIP", "Newcomer", "Regular", "Problem"]
 SOURCES = ["Website", "Friends", "Social networks", "Flyer", "Walk-in", "Partner company"]

@@ -9,9 +9,9 @@ from app.models.clients import Client
 from app.models.passes import LIVE_STATUSES, Pass, Service, pass_plan_service
 from app.models.staff import Employee
 from app.models.timetable import Group, GroupMember, Lesson, LessonPattern, Room
-from app.services.attendance import mark_attendance
-from app.services.errors import DomainError
-from app.services.timetable import generate_lessons
+from app.services.timetable.attendance import mark_attendance
+from app.services.platform import DomainError
+from app.services.timetable.lessons import generate_lessons
 
 ROOMS = [("Grande salle", 25), ("Зал йоги", 15), ("Бассейн / Pool", 30), ("Studio danse", 20),
          ("Դասասենյակ 1", 12)]

@@ -10,51 +10,15 @@ import os
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from redis import Redis
-from rq import Queue, Retry, get_current_job
+from rq import Retry, get_current_job
 
-QUEUES = ("default", "messages", "reports")
+from app.services.platform.queue import (  # noqa: F401  (the jobs' API)
+    QUEUES, enqueue, get_queue, redis_connection)
+
 RETRY_OUTSIDE = Retry(max=4, interval=[10, 30, 120, 600])
 
 _app = None
 _engine_pid = None
-
-
-def redis_connection(url=None):
-    url = url or current_app.config["REDIS_URL"]
-    return Redis.from_url(url)
-
-
-def get_queue(name="default", connection=None):
-    if name not in QUEUES:
-        raise ValueError(f"unknown queue {name!r}")
-    return Queue(
-        name,
-        connection=connection or redis_connection(),
-        is_async=current_app.config.get("RQ_ASYNC", True),
-    )
-
-
-def enqueue(func, *args, queue="default", kind=None, user_id=None, retry=None, **kwargs):
-    """Enqueue ``func`` and keep a ``JobRecord`` so the starter can follow and download it."""
-    from app.extensions import db
-    from app.models.jobs import JobRecord
-
-    q = get_queue(queue)
-    job = q.create_job(
-        func,
-        args=args,
-        kwargs=kwargs,
-        retry=retry,
-        result_ttl=7 * 24 * 3600,
-        failure_ttl=30 * 24 * 3600,
-        meta={"progress": 0, "user_id": user_id},
-    )
-    record = JobRecord(rq_id=job.id, kind=kind or func.__name__, user_id=user_id)
-    db.session.add(record)
-    db.session.commit()
-    q.enqueue_job(job)
-    return job
 
 
 def report_progress(done, total, **extra):
@@ -68,12 +32,17 @@ def report_progress(done, total, **extra):
     job.save_meta()
 
 
-def _worker_app():
+def bind_worker_app(app):
+    """The application jobs run in when a worker has no application context of its own
+    (``flask worker`` binds its app; jobs run inline already have one)."""
     global _app
-    if _app is None:
-        from app import create_app
+    _app = app
 
-        _app = create_app()
+
+def _worker_app():
+    if _app is None:
+        raise RuntimeError("No Tessera application bound to this worker: start workers with "
+                           "`flask worker`, which binds one.")
     return _app
 
 

@@ -1,5 +1,7 @@
 """Periodic jobs, declared once; ``flask cron`` registers them with rq's CronScheduler."""
-from app.jobs import maintenance, messaging, passes
+from app.jobs import platform as maintenance
+from app.jobs import communication as messaging
+from app.jobs import money as passes
 
 # (function, queue, cron expression) — times are the server's local time.
 PERIODIC = [

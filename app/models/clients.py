@@ -12,6 +12,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Nu
                         Table, Text)
 from sqlalchemy.orm import relationship
 
+from app.models.ages import age_category
 from app.models.base import AuditMixin, _now
 
 GENDERS = ("female", "male", "other")
@@ -159,8 +160,6 @@ class Client(AuditMixin, Model):
 
     @property
     def age_category(self):
-        from app.services.clients import age_category
-
         return age_category(self.age())
 
     @property

@@ -5,15 +5,15 @@ The order here is the order of the menu.
 import importlib
 
 DOMAIN_VIEW_MODULES = [
-    "app.views.jobs",
-    "app.views.audit",
-    "app.views.clients",
-    "app.views.passes",
-    "app.views.timetable", "app.views.attendance",
-    "app.views.staff",
-    "app.views.payroll",
-    "app.views.dashboard", "app.views.reports",
-    "app.views.communication",
+    "app.views.platform.jobs",
+    "app.views.audit.log",
+    "app.views.clients.crud",
+    "app.views.money.crud",
+    "app.views.timetable.pages", "app.views.timetable.attendance",
+    "app.views.staff.employees",
+    "app.views.staff.payroll",
+    "app.views.reports.dashboard", "app.views.reports.pages",
+    "app.views.communication.crud",
 ]
 
 

@@ -5,7 +5,7 @@ from itertools import count
 from app.extensions import db
 from app.models.clients import (Client, ClientCategory, ClientSource, ContactPerson, Guardian,
                                 Industry, Organisation)
-from app.services.clients import fill_search_fields, save_organisation
+from app.services.clients.records import fill_search_fields, save_organisation
 
 _seq = count(1)
 
@@ -38,7 +38,7 @@ def make_organisation(contacts=(), commit=True, **overrides):
         organisation.contacts.append(ContactPerson(**data))
     save_organisation(organisation, commit=False)
     for contact in organisation.contacts:
-        from app.services.clients import normalize_text
+        from app.services.clients.records import normalize_text
 
         contact.position_search = normalize_text(contact.position) or None
         contact.name_search = normalize_text(contact.full_name) or None

@@ -6,7 +6,7 @@ from itertools import count
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import Discount, PassPlan, Service
-from app.services.clients import fill_search_fields
+from app.services.clients.records import fill_search_fields
 
 _seq = count(1)
 
@@ -60,7 +60,7 @@ def make_discount(plan, percent, **overrides):
 
 def make_pass(client=None, plan=None, start_date=None, amount_paid=None, **sell_kwargs):
     """A pass sold through the service (so charges and payments exist as in real life)."""
-    from app.services.passes import sell_pass
+    from app.services.money.passes import sell_pass
 
     client = client or make_client()
     plan = plan or make_plan()

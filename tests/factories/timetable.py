@@ -82,7 +82,7 @@ def make_holiday(starts_on, ends_on=None, **overrides):
 
 def give_passes(clients, service, sessions=10, time_window="any", start_date=None, paid=True):
     """Sell each client a pass for ``service`` (paid in full so nobody owes)."""
-    from app.services.passes import sell_pass
+    from app.services.money.passes import sell_pass
 
     plan = make_plan(services=[service], sessions=sessions, time_window=time_window)
     return [sell_pass(c.id, plan.id, start_date or date.today() - timedelta(days=1),

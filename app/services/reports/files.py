@@ -8,7 +8,7 @@ from flask_babel import force_locale, lazy_gettext as _l
 
 from app.extensions import db
 from app.models.jobs import JobRecord
-from app.services.errors import DomainError
+from app.services.platform import DomainError
 from app.services.reports.excel import write_workbook
 from app.services.reports.pdf import write_pdf
 from app.services.reports.registry import (all_reports, count_rows, get_report, parse_params,
@@ -55,17 +55,12 @@ def build_report_file(name, raw_params, fmt, locale=None, progress=None):
     return path
 
 
-def start_report(name, data, fmt, user_id, locale=None):
-    """Check the parameters now (a bad value is refused before any job starts) and enqueue
-    the build on the "reports" queue; returns the RQ job."""
-    from app.jobs import enqueue
-    from app.jobs.reports import build_report
-
+def check_report_request(name, data, fmt):
+    """Check a report request now, so a bad value is refused before any job starts; returns the
+    serialized parameters and the job kind (``report:<name>:<format>``)."""
     report = get_report(name)
     check_format(report, fmt)
-    params = serialize_params(parse_params(report, data))
-    return enqueue(build_report, name, params, fmt, locale, queue="reports",
-                   kind=f"{KIND_PREFIX}{name}:{fmt}", user_id=user_id)
+    return serialize_params(parse_params(report, data)), f"{KIND_PREFIX}{name}:{fmt}"
 
 
 def user_reports(user_id, limit=50):

@@ -10,7 +10,7 @@ from app.models.passes import (LIVE_STATUSES, PAYMENT_METHODS, PAYMENT_PURPOSES,
 from app.services.reports.registry import (DATE, DAYS, INT, MONEY, ON_PARAM, SERVICE_PARAM, TEXT,
                                            Col, Param, Report, period_bounds, period_params,
                                            register)
-from app.services.payments import debt_subqueries
+from app.services.money import debt_subqueries
 from app.services.reports.sql import client_name, money_sum, month_label, month_of, year_of
 
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.services.errors import DomainError, NotFound
+from app.services.platform import DomainError, NotFound
 
 MONEY, DATE, DATETIME, INT, TEXT, PERCENT, NUMBER = (
     "money", "date", "datetime", "int", "text", "percent", "number")
@@ -86,7 +86,6 @@ def register(report):
 
 def get_report(name):
     """The declaration of ``name``; ``NotFound`` for an unknown name."""
-    _load_definitions()
     report = REPORTS.get(name)
     if report is None:
         raise NotFound(_l("No such report."))
@@ -94,12 +93,7 @@ def get_report(name):
 
 
 def all_reports():
-    _load_definitions()
     return list(REPORTS.values())
-
-
-def _load_definitions():
-    from app.services.reports import definitions  # noqa: F401  (registers on import)
 
 
 # --- parameters -------------------------------------------------------------------------------

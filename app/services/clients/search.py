@@ -1,0 +1,107 @@
+"""Finding clients and organisations by name, phone, card number, organisation, industry and
+contact position — case- and accent-insensitive in every script, phones in any formatting."""
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models.clients import Client, ContactPerson, Industry, Organisation
+from app.services.clients.records import digits_only, normalize_text
+from app.services.clients.scope import visible_client_filter
+
+MIN_PHONE_DIGITS = 3
+
+
+def _like(term):
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _industry_ids(term):
+    """Industries whose name contains ``term`` — compared in Python, since the directory is
+    short and SQLite's lower() only folds ASCII (Cyrillic and Armenian names would not match)."""
+    return [pk for pk, name in db.session.execute(select(Industry.id, Industry.name))
+            if term in normalize_text(name)]
+
+
+def _organisation_match(term):
+    """Organisations whose name, industry or a contact person's position contains term."""
+    pattern = _like(term)
+    return or_(
+        Organisation.search_name.like(pattern, escape="\\"),
+        Organisation.industry_id.in_(_industry_ids(term)),
+        exists().where(and_(ContactPerson.organisation_id == Organisation.id,
+                            ContactPerson.position_search.like(pattern, escape="\\"))),
+    )
+
+
+def client_search_condition(text):
+    """A WHERE clause for clients matching ``text``: every word must match the name, the
+    organisation (name, industry, contact position) or the email; a number matches phone
+    digits or the card number."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    conditions = []
+    digits = digits_only(text)
+    looks_like_number = digits and len(digits) >= len(text.replace(" ", "")) * 0.6
+    if looks_like_number:
+        number = []
+        # "06 12 34" typed the national way still finds "+33 6 12 34 …" (trunk zero dropped)
+        for variant in {digits, digits.lstrip("0")}:
+            if len(variant) >= MIN_PHONE_DIGITS:
+                number.append(Client.phone_digits.like(_like(variant), escape="\\"))
+        number.append(Client.card_number == text.strip())
+        number.append(Client.card_number == digits)
+        conditions.append(or_(*number))
+    else:
+        org_ids = select(Organisation.id)
+        for word in normalize_text(text).split(" "):
+            pattern = _like(word)
+            conditions.append(or_(
+                Client.search_name.like(pattern, escape="\\"),
+                Client.email.like(pattern, escape="\\"),
+                Client.card_number == text.strip(),
+                Client.organisation_id.in_(org_ids.where(_organisation_match(word))),
+            ))
+    return and_(*conditions)
+
+
+def search_clients(text, limit=50, offset=0, active_only=False, for_user=None):
+    """Clients matching ``text`` (see ``client_search_condition``), by name; with ``for_user``
+    only the clients that user may see (``clients_scope.visible_client_filter``)."""
+    condition = client_search_condition(text)
+    if condition is None:
+        return []
+    if for_user is not None:
+        scope = visible_client_filter(for_user)
+        if scope is not None:
+            condition = and_(condition, scope)
+    query = (select(Client).where(condition)
+             .options(joinedload(Client.organisation), joinedload(Client.category))
+             .order_by(Client.search_name, Client.id).limit(limit).offset(offset))
+    if active_only:
+        query = query.where(Client.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def search_organisations(text, limit=50):
+    """Organisations matching every word in name, tax id, industry or contact position/name,
+    or whose phone or a contact's phone contains the digits typed."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    digits = digits_only(text)
+    if digits and len(digits) >= max(MIN_PHONE_DIGITS, len(text.replace(" ", "")) * 0.6):
+        pattern = _like(digits)
+        condition = or_(Organisation.tax_id == text, Organisation.phone.like(pattern, escape="\\"))
+    else:
+        condition = and_(*[
+            or_(_organisation_match(word),
+                exists().where(and_(
+                    ContactPerson.organisation_id == Organisation.id,
+                    ContactPerson.name_search.like(_like(word), escape="\\"))))
+            for word in normalize_text(text).split(" ")])
+    query = (select(Organisation).where(condition)
+             .options(joinedload(Organisation.industry), selectinload(Organisation.contacts))
+             .order_by(Organisation.short_name).limit(limit))
+    return list(db.session.scalars(query))

@@ -1,0 +1,1 @@
+"""Communication: templates, mailings, exactly-once delivery, reminders, tasks and calls."""

@@ -1,0 +1,313 @@
+"""Passes: selling, freezing, extending, refunding, and writing sessions off.
+
+Rules in one place:
+- a sale costs the plan price less the larger of the client's and the plan's discount; it is
+  charged at once, and whatever is not paid yet is debt;
+- a freeze moves the end date by the frozen days, within the plan's count and total-days limits;
+- a refund credits the unused part pro rata (sessions left, or days left for an unlimited pass)
+  and returns what was paid beyond the value used — never more than was paid;
+- a write-off takes the valid pass ending first; the decrement is one conditional UPDATE, so
+  concurrent check-ins can never push a pass below zero (app/services/write_offs.py, whose
+  functions, one client or a whole lesson at once, are re-exported here).
+"""
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models.clients import Client
+from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan
+from app.services.money import bonuses
+from app.services.money.plans import price_for, windows_at  # noqa: F401  (part of this API)
+from app.services.platform import DomainError, NotFound
+from app.services.money.payments import (add_charge, client_balances, debtor_ids, paid_for_pass,
+                                   return_money, take_payment, to_money)
+from app.services.money.write_offs import (  # noqa: F401  (writing sessions off: part of this API)
+    NoValidPass, _session_value, cancel_write_off, cancel_write_offs, record_owed_visit,
+    write_off_session, write_off_sessions)
+
+CENT = Decimal("0.01")
+RED_DAYS = 7  # a pass ending within this many days is shown red
+
+
+def _get(model, pk, message):
+    obj = db.session.get(model, pk)
+    if obj is None:
+        raise NotFound(message)
+    return obj
+
+
+def _check_age(plan, client, on):
+    age = client.age(on)
+    if age is None:
+        return
+    for service in plan.services:
+        if (service.min_age is not None and age < service.min_age) or (
+                service.max_age is not None and age > service.max_age):
+            raise DomainError(_l("The client's age is outside the limits of %(service)s.",
+                                 service=service.name), field="plan")
+
+
+# --- selling and changing a pass ----------------------------------------------------------
+
+def sell_pass(client_id, plan_id, start_date=None, amount_paid=None, method="cash",
+              taken_by_id=None, certificate_code=None):
+    """Sell a plan to a client: the pass is charged at the discounted price, and the amount
+    paid now (if any) is recorded; the unpaid rest is the client's debt."""
+    client = _get(Client, client_id, _l("No such client."))
+    plan = _get(PassPlan, plan_id, _l("No such plan."))
+    if not plan.active:
+        raise DomainError(_l("This plan is no longer sold."), field="plan")
+    start_date = start_date or date.today()
+    _check_age(plan, client, start_date)
+    percent, price = price_for(plan, client)
+    amount_paid = to_money(amount_paid or 0)
+    if amount_paid < 0:
+        raise DomainError(_l("The amount paid cannot be negative."), field="amount_paid")
+    pass_ = Pass(client_id=client.id, plan_id=plan.id, start_date=start_date,
+                 end_date=start_date + timedelta(days=plan.validity_days - 1),
+                 sessions_total=plan.sessions, sessions_used=0, list_price=plan.price,
+                 discount_percent=percent, price_paid=price, status="active")
+    db.session.add(pass_)
+    db.session.flush()
+    add_charge(client.id, price, "pass", pass_id=pass_.id, on=min(start_date, date.today()),
+               description=plan.name)
+    if amount_paid > 0:
+        take_payment(client.id, amount_paid, method=method, purpose="pass", pass_id=pass_.id,
+                     taken_by_id=taken_by_id, certificate_code=certificate_code)
+    return pass_
+
+
+def _live_pass(pass_id):
+    pass_ = _get(Pass, pass_id, _l("No such pass."))
+    if pass_.status not in LIVE_STATUSES:
+        raise DomainError(_l("This pass is no longer in use."))
+    return pass_
+
+
+def freeze_pass(pass_id, start, days):
+    """Freeze a pass from ``start`` for ``days`` days: the end date moves by as many days.
+    Allowed within the plan's number of freezes and total frozen days, without overlaps."""
+    pass_ = _live_pass(pass_id)
+    days = int(days)
+    if days < 1:
+        raise DomainError(_l("A freeze lasts at least one day."), field="days")
+    if not pass_.start_date <= start <= pass_.end_date:
+        raise DomainError(_l("The freeze must start while the pass is valid."), field="start")
+    plan = pass_.plan
+    freezes = list(pass_.freezes)
+    if len(freezes) >= plan.freezes_allowed:
+        raise DomainError(_l("This plan allows %(count)s freezes; none left.",
+                             count=plan.freezes_allowed), field="start")
+    used_days = sum(f.days for f in freezes)
+    if used_days + days > plan.freeze_days_allowed:
+        raise DomainError(_l("Only %(days)s freeze days are left on this pass.",
+                             days=max(plan.freeze_days_allowed - used_days, 0)), field="days")
+    end = start + timedelta(days=days - 1)
+    if any(f.start_date <= end and start <= f.end_date for f in freezes):
+        raise DomainError(_l("This freeze overlaps another one."), field="start")
+    freeze = PassFreeze(pass_id=pass_.id, start_date=start, end_date=end, days=days)
+    pass_.freezes.append(freeze)
+    pass_.end_date = pass_.end_date + timedelta(days=days)
+    if start <= date.today() <= end:
+        pass_.status = "frozen"
+    db.session.flush()
+    return freeze
+
+
+def unfreeze_pass(pass_id, on=None):
+    """End the current (or the next) freeze early: the days not used are given back, so the
+    end date moves back by them; a freeze not started yet is removed."""
+    pass_ = _live_pass(pass_id)
+    on = on or date.today()
+    freeze = next((f for f in pass_.freezes if f.end_date >= on), None)
+    if freeze is None:
+        raise DomainError(_l("This pass has no current or planned freeze."))
+    if freeze.start_date >= on:
+        unused = freeze.days
+        pass_.freezes.remove(freeze)
+        db.session.delete(freeze)
+    else:
+        kept = (on - freeze.start_date).days
+        unused = freeze.days - kept
+        freeze.end_date = on - timedelta(days=1)
+        freeze.days = kept
+    pass_.end_date = pass_.end_date - timedelta(days=unused)
+    pass_.status = "active"
+    db.session.flush()
+    return pass_
+
+
+def extend_pass(pass_id, days, reason, granted_by_id=None):
+    """Extend a pass by hand by ``days`` days; a reason is required. An expired pass whose new
+    end date is not past becomes usable again."""
+    pass_ = _get(Pass, pass_id, _l("No such pass."))
+    if pass_.status in ("refunded", "used_up"):
+        raise DomainError(_l("This pass is no longer in use."))
+    days = int(days)
+    if days < 1:
+        raise DomainError(_l("Extend by at least one day."), field="days")
+    if not (reason or "").strip():
+        raise DomainError(_l("A reason is required."), field="reason")
+    extension = PassExtension(pass_id=pass_.id, days=days, reason=reason.strip(),
+                              granted_by_fk=granted_by_id)
+    pass_.extensions.append(extension)
+    pass_.end_date = pass_.end_date + timedelta(days=days)
+    if pass_.status == "expired":
+        pass_.status = "active"
+    db.session.flush()
+    return extension
+
+
+def unused_value(pass_, on=None):
+    """The value of what is left of a pass: price × sessions left / sessions total, or for an
+    unlimited pass price × days left / days total (rounded down to cents)."""
+    on = on or date.today()
+    price = Decimal(pass_.price_paid)
+    if pass_.sessions_total is not None:
+        share = Decimal(pass_.sessions_left) / Decimal(pass_.sessions_total)
+    else:
+        total_days = (pass_.end_date - pass_.start_date).days + 1
+        left = (pass_.end_date - max(on, pass_.start_date)).days + 1
+        share = Decimal(min(max(left, 0), total_days)) / Decimal(total_days)
+    return (price * share).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def refund_amounts(price, unused, paid):
+    """(credit, money back): the unused part is credited, and the money returned is what was
+    paid beyond the value used — between zero and what was paid."""
+    used_value = Decimal(price) - Decimal(unused)
+    back = min(max(Decimal(paid) - used_value, Decimal(0)), max(Decimal(paid), Decimal(0)))
+    return Decimal(unused), back.quantize(CENT)
+
+
+def refund_pass(pass_id, reason, on=None, method="cash", taken_by_id=None):
+    """Refund the unused part of a pass pro rata: a negative charge for the unused value and a
+    negative payment (with the reason) for the money returned. The pass becomes refunded."""
+    pass_ = _get(Pass, pass_id, _l("No such pass."))
+    if pass_.status == "refunded":
+        raise DomainError(_l("This pass has already been refunded."))
+    if not (reason or "").strip():
+        raise DomainError(_l("A reason is required."), field="reason")
+    on = on or date.today()
+    credit, back = refund_amounts(pass_.price_paid, unused_value(pass_, on),
+                                  paid_for_pass(pass_.id))
+    if credit > 0:
+        add_charge(pass_.client_id, -credit, "refund", pass_id=pass_.id, on=on,
+                   description=reason.strip()[:250])
+    payment = None
+    if back > 0:
+        payment = return_money(pass_.client_id, back, reason, method=method, pass_id=pass_.id,
+                               taken_by_id=taken_by_id)
+        bonuses.reverse_for_refund(pass_.client_id, back, payment_id=payment.id)
+    pass_.status = "refunded"
+    pass_.refunded_on = on
+    pass_.refund_reason = reason.strip()
+    db.session.flush()
+    return payment
+
+
+def expire_passes(on=None):
+    """Mark live passes whose end date is past as expired; returns how many."""
+    on = on or date.today()
+    table = Pass.__table__
+    result = db.session.execute(
+        update(table).where(table.c.status.in_(LIVE_STATUSES), table.c.end_date < on)
+        .values(status="expired", version=table.c.version + 1))
+    return result.rowcount
+
+
+def refresh_pass_statuses(on=None):
+    """The daily status update: past passes expire, passes inside a freeze are frozen and
+    frozen passes whose freeze is over are active again. Returns {status: rows changed}."""
+    on = on or date.today()
+    table = Pass.__table__
+    in_freeze = exists().where(PassFreeze.pass_id == table.c.id, PassFreeze.start_date <= on,
+                               PassFreeze.end_date >= on)
+    expired = expire_passes(on)
+    frozen = db.session.execute(
+        update(table).where(table.c.status == "active", in_freeze)
+        .values(status="frozen", version=table.c.version + 1)).rowcount
+    thawed = db.session.execute(
+        update(table).where(table.c.status == "frozen", ~in_freeze)
+        .values(status="active", version=table.c.version + 1)).rowcount
+    return {"expired": expired, "frozen": frozen, "active": thawed}
+
+
+# --- flags and lists ----------------------------------------------------------------------
+
+def _running_out_condition(on):
+    """SQL: a live pass with sessions left ≤ its plan's threshold or ending within 7 days."""
+    return and_(
+        Pass.status.in_(LIVE_STATUSES),
+        Pass.end_date >= on,
+        or_(and_(Pass.sessions_total.is_not(None),
+                 Pass.sessions_total - Pass.sessions_used <= PassPlan.low_balance_threshold),
+            Pass.end_date <= on + timedelta(days=RED_DAYS)))
+
+
+def running_out_pass_ids(pass_ids, on=None):
+    ids = list(pass_ids)
+    if not ids:
+        return set()
+    on = on or date.today()
+    return set(db.session.scalars(
+        select(Pass.id).join(PassPlan, PassPlan.id == Pass.plan_id)
+        .where(Pass.id.in_(ids), _running_out_condition(on))))
+
+
+def red_pass_ids(passes, on=None):
+    """Which of these passes are red: running out (sessions or days) or their client owes.
+    ``passes`` are (id, client_id) pairs or Pass objects; two queries whatever their number."""
+    pairs = [(p.id, p.client_id) if hasattr(p, "client_id") else tuple(p) for p in passes]
+    if not pairs:
+        return set()
+    running_out = running_out_pass_ids([pid for pid, _ in pairs], on)
+    owing = debtor_ids({cid for _, cid in pairs})
+    return {pid for pid, cid in pairs if pid in running_out or cid in owing}
+
+
+def client_flags(client_ids, on_date=None):
+    """Flags per client: "debt" when the balance is positive, "red_pass" when a live pass is
+    running out. Two queries whatever the number of clients."""
+    ids = list(client_ids)
+    flags = {cid: set() for cid in ids}
+    if not ids:
+        return flags
+    on = on_date or date.today()
+    for cid in debtor_ids(ids):
+        flags[cid].add("debt")
+    red = db.session.scalars(
+        select(Pass.client_id).join(PassPlan, PassPlan.id == Pass.plan_id)
+        .where(Pass.client_id.in_(ids), _running_out_condition(on)).distinct())
+    for cid in red:
+        flags[cid].add("red_pass")
+    return flags
+
+
+def passes_running_out(on=None, limit=500):
+    """Live passes with sessions left ≤ threshold or ending within 7 days, ending first."""
+    on = on or date.today()
+    return list(db.session.scalars(
+        select(Pass).join(PassPlan, PassPlan.id == Pass.plan_id)
+        .where(_running_out_condition(on))
+        .options(joinedload(Pass.client), joinedload(Pass.plan))
+        .order_by(Pass.end_date, Pass.id).limit(limit)))
+
+
+def client_passes(client_id):
+    """A client's passes, newest first, with plan and freezes loaded."""
+    return list(db.session.scalars(
+        select(Pass).where(Pass.client_id == client_id)
+        .options(joinedload(Pass.plan), joinedload(Pass.freezes))
+        .order_by(Pass.start_date.desc(), Pass.id.desc())).unique())
+
+
+def client_money_summary(client_ids):
+    """Balance and bonus points per client (for cards and lists), constant queries."""
+    balances = client_balances(client_ids)
+    points = bonuses.bonus_balances(client_ids)
+    return {cid: {"balance": balances[cid], "points": points[cid]} for cid in balances}

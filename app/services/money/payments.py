@@ -1,0 +1,198 @@
+"""Payments, charges, balances and the debts list.
+
+A client's balance is ``sum(charges) - sum(payments)`` (cancelled charges excluded): positive
+means the client owes money. Balances are always computed in SQL, grouped by client.
+"""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, literal, over, select, union_all
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models.clients import Client
+from app.models.passes import PAYMENT_METHODS, PAYMENT_PURPOSES, Charge, Payment
+from app.services.money.amounts import CENT, to_money  # noqa: F401  (part of this API)
+from app.services.platform import DomainError, NotFound
+
+
+def _client(client_id):
+    client = db.session.get(Client, client_id)
+    if client is None:
+        raise NotFound(_l("No such client."))
+    return client
+
+
+def build_charge(client_id, amount, kind, pass_id=None, write_off_id=None, on=None,
+                 description=None):
+    """A charge not added to the session yet (so that many go in one INSERT)."""
+    return Charge(client_id=client_id, amount=to_money(amount), kind=kind, pass_id=pass_id,
+                  write_off_id=write_off_id, charged_on=on or date.today(),
+                  description=description)
+
+
+def add_charge(client_id, amount, kind, pass_id=None, write_off_id=None, on=None,
+               description=None):
+    """Record that a client owes ``amount`` (negative credits back) for something."""
+    charge = build_charge(client_id, amount, kind, pass_id=pass_id, write_off_id=write_off_id,
+                          on=on, description=description)
+    db.session.add(charge)
+    db.session.flush()
+    return charge
+
+
+def take_payment(client_id, amount, method="cash", purpose="pass", pass_id=None,
+                 taken_by_id=None, paid_at=None, reason=None, certificate_code=None):
+    """Receive money from a client. Bonus points and gift certificates are payment methods
+    (spent here, never below zero); money paid in cash, card or transfer accrues bonus points."""
+    from app.services.money import bonuses
+    from app.services.money import certificates
+
+    amount = to_money(amount)
+    if amount <= 0:
+        raise DomainError(_l("A payment must be a positive amount."), field="amount")
+    if method not in PAYMENT_METHODS:
+        raise DomainError(_l("Unknown payment method."), field="method")
+    if purpose not in PAYMENT_PURPOSES:
+        raise DomainError(_l("Unknown payment purpose."), field="purpose")
+    _client(client_id)
+    payment = Payment(client_id=client_id, amount=amount, method=method, purpose=purpose,
+                      pass_id=pass_id, taken_by_fk=taken_by_id, paid_at=paid_at or datetime.now(),
+                      reason=reason)
+    db.session.add(payment)
+    db.session.flush()
+    if method == "bonus":
+        bonuses.spend_points(client_id, amount, payment_id=payment.id)
+    elif method == "certificate":
+        redemption = certificates.redeem_certificate(certificate_code, amount, client_id,
+                                                     payment_id=payment.id)
+        payment.certificate_id = redemption.certificate_id
+    else:
+        bonuses.accrue_for_payment(payment)
+    return payment
+
+
+def return_money(client_id, amount, reason, method="cash", purpose="pass", pass_id=None,
+                 taken_by_id=None):
+    """Give money back: a negative payment, which always carries a reason."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise DomainError(_l("The amount returned must be positive."), field="amount")
+    if not (reason or "").strip():
+        raise DomainError(_l("A reason is required."), field="reason")
+    payment = Payment(client_id=client_id, amount=-amount, method=method, purpose=purpose,
+                      pass_id=pass_id, taken_by_fk=taken_by_id, paid_at=datetime.now(),
+                      reason=reason.strip())
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+def paid_for_pass(pass_id):
+    """Net money paid for a pass (payments naming it, refunds included)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.pass_id == pass_id))
+    return to_money(total or 0)
+
+
+def _ledger():
+    """One row per money movement: (client_id, amount as owed: charges +, payments -)."""
+    charges = select(Charge.client_id.label("client_id"), Charge.amount.label("amount")).where(
+        Charge.cancelled.is_(False))
+    payments = select(Payment.client_id.label("client_id"),
+                      (literal(0) - Payment.amount).label("amount"))
+    return union_all(charges, payments).subquery("ledger")
+
+
+def client_balances(client_ids):
+    """Balance per client (charges − payments; positive = debt) in one grouped SQL query;
+    every requested id is in the result (zero when nothing happened)."""
+    ids = list(client_ids)
+    result = {cid: Decimal("0.00") for cid in ids}
+    if not ids:
+        return result
+    ledger = _ledger()
+    rows = db.session.execute(
+        select(ledger.c.client_id, func.sum(ledger.c.amount))
+        .where(ledger.c.client_id.in_(ids))
+        .group_by(ledger.c.client_id))
+    for client_id, total in rows:
+        result[client_id] = to_money(total or 0)
+    return result
+
+
+def client_balance(client_id):
+    return client_balances([client_id])[client_id]
+
+
+def debtor_ids(client_ids=None):
+    """Clients whose balance is positive (they owe), optionally among ``client_ids``."""
+    ledger = _ledger()
+    query = select(ledger.c.client_id).group_by(ledger.c.client_id).having(
+        func.sum(ledger.c.amount) >= CENT)
+    if client_ids is not None:
+        ids = list(client_ids)
+        if not ids:
+            return set()
+        query = query.where(ledger.c.client_id.in_(ids))
+    return set(db.session.scalars(query))
+
+
+def debt_subqueries():
+    """(balances, since): the clients who owe with their balance, and per client the date of the
+    oldest charge not yet covered — payments pay the oldest charges first. Shared by the debts
+    list and the debts report so the rule is written once."""
+    ledger = _ledger()
+    balances = (select(ledger.c.client_id, func.sum(ledger.c.amount).label("balance"))
+                .group_by(ledger.c.client_id)
+                .having(func.sum(ledger.c.amount) >= CENT)
+                .subquery("balances"))
+    paid = (select(Payment.client_id, func.sum(Payment.amount).label("paid"))
+            .group_by(Payment.client_id).subquery("paid"))
+    running = (select(Charge.client_id, Charge.charged_on,
+                      over(func.sum(Charge.amount), partition_by=Charge.client_id,
+                           order_by=(Charge.charged_on, Charge.id)).label("running"))
+               .where(Charge.cancelled.is_(False)).subquery("running"))
+    since = (select(running.c.client_id, func.min(running.c.charged_on).label("since"))
+             .select_from(running.outerjoin(paid, paid.c.client_id == running.c.client_id))
+             .where(running.c.running > func.coalesce(paid.c.paid, 0))
+             .group_by(running.c.client_id).subquery("since"))
+    return balances, since
+
+
+def debts(limit=None):
+    """The debts list: clients who owe, with the amount and the date of the oldest charge not
+    yet covered by payments (payments pay the oldest charges first), oldest debt first."""
+    balances, since = debt_subqueries()
+    query = (select(balances.c.client_id, balances.c.balance, since.c.since)
+             .outerjoin(since, since.c.client_id == balances.c.client_id)
+             .order_by(since.c.since.asc(), balances.c.client_id))
+    if limit:
+        query = query.limit(limit)
+    rows = db.session.execute(query).all()
+    clients = {c.id: c for c in db.session.scalars(
+        select(Client).where(Client.id.in_([r.client_id for r in rows])))} if rows else {}
+    today = date.today()
+    result = []
+    for row in rows:
+        since_date = row.since
+        if isinstance(since_date, str):  # SQLite returns window results untyped
+            since_date = date.fromisoformat(since_date)
+        result.append({
+            "client": clients.get(row.client_id),
+            "client_id": row.client_id,
+            "balance": to_money(row.balance),
+            "since": since_date,
+            "days": (today - since_date).days if since_date else 0,
+        })
+    return result
+
+
+def client_payments(client_id, limit=50):
+    """A client's latest payments, newest first."""
+    return list(db.session.scalars(
+        select(Payment).where(Payment.client_id == client_id)
+        .options(selectinload(Payment.taken_by))
+        .order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(limit)))
+

@@ -1,0 +1,1 @@
+"""Staff and payroll: pay rules, payroll calculation and approval, payroll documents."""

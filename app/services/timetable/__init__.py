@@ -1,0 +1,1 @@
+"""Timetable and attendance: lessons, the grid, red flags, attendance and check-in."""

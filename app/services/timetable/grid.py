@@ -1,0 +1,173 @@
+"""The timetable grid: a day (rows = rooms) or a week of one room, instructor or group
+(rows = days), columns = time slots; with filled / capacity and red flags per lesson.
+
+Everything is loaded in a constant number of queries whatever the number of lessons: the
+lessons with their service, group, room and instructor in one query, the members of all their
+groups in one, the members' flags in a few (``client_flags``, ``clients_with_overdue_items``).
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models.staff import Employee
+from app.models.timetable import LESSON_CANCELLED, Group, Lesson, Room
+from app.services.timetable import flags as grid_flags
+from app.services.timetable.lessons import members_by_lesson
+
+DAY = "day"
+WEEK = "week"
+
+
+def grid_settings():
+    """Day start, day end and slot length, from ``TIMETABLE_DAY_START`` / ``_END`` ("07:00",
+    "22:00") and ``TIMETABLE_SLOT_MINUTES`` (30)."""
+    config = current_app.config if has_app_context() else {}
+    start = time.fromisoformat(config.get("TIMETABLE_DAY_START", "07:00"))
+    end = time.fromisoformat(config.get("TIMETABLE_DAY_END", "22:00"))
+    return start, end, int(config.get("TIMETABLE_SLOT_MINUTES", 30))
+
+
+def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
+                    instructor_ids=None, with_cancelled=True):
+    """Lessons starting in [start, end) with what the grid shows, in one query."""
+    query = (select(Lesson)
+             .options(joinedload(Lesson.service), joinedload(Lesson.group),
+                      joinedload(Lesson.room), joinedload(Lesson.instructor),
+                      joinedload(Lesson.client))
+             .where(Lesson.starts_at >= start, Lesson.starts_at < end)
+             .order_by(Lesson.starts_at, Lesson.id))
+    if room_id:
+        query = query.where(Lesson.room_id == room_id)
+    if instructor_id:
+        query = query.where(Lesson.instructor_id == instructor_id)
+    if group_id:
+        query = query.where(Lesson.group_id == group_id)
+    if instructor_ids is not None:
+        query = query.where(Lesson.instructor_id.in_(instructor_ids or [-1]))
+    if not with_cancelled:
+        query = query.where(Lesson.status != LESSON_CANCELLED)
+    return list(db.session.execute(query).scalars())
+
+
+def red_lesson_ids(lessons, members, on_date):
+    """Lessons with a member who owes money, has a red pass or an overdue lent item."""
+    flags = grid_flags.member_flags({cid for ids in members.values() for cid in ids}, on_date)
+    red = {lesson.id for lesson in lessons if lesson.status != LESSON_CANCELLED
+           and any(flags.get(cid) for cid in members[lesson.id])}
+    return red, flags
+
+
+@dataclass
+class Grid:
+    view: str
+    day: date
+    days: list
+    rows: list  # [{"key", "label", "day", "room_id"}]
+    slots: list  # [time]
+    lessons: list  # [dict]
+    filters: dict = field(default_factory=dict)
+
+
+def _slots(start, end, minutes):
+    slots, current = [], datetime.combine(date.today(), start)
+    last = datetime.combine(date.today(), end)
+    while current < last:
+        slots.append(current.time())
+        current += timedelta(minutes=minutes)
+    return slots
+
+
+def _slot_index(moment, start, minutes, count, round_up=False):
+    offset = (moment.hour * 60 + moment.minute) - (start.hour * 60 + start.minute)
+    index = -(-offset // minutes) if round_up else offset // minutes
+    return max(0, min(count, index))
+
+
+def lesson_card(lesson, members, red):
+    """What the grid (and the API) shows of one lesson."""
+    filled = len(members)
+    return {
+        "id": lesson.id,
+        "service": lesson.service.name if lesson.service else "",
+        "group": lesson.group.name if lesson.group else None,
+        "client": lesson.client.full_name if lesson.client else None,
+        "instructor": lesson.instructor.full_name if lesson.instructor else None,
+        "instructor_id": lesson.instructor_id,
+        "room": lesson.room.name if lesson.room else None,
+        "room_id": lesson.room_id,
+        "group_id": lesson.group_id,
+        "starts_at": lesson.starts_at,
+        "ends_at": lesson.ends_at,
+        "status": lesson.status,
+        "filled": filled,
+        "capacity": lesson.capacity,
+        "red": red,
+    }
+
+
+def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
+               instructor_ids=None):
+    """The grid of a day (rows = rooms) or of the week holding ``day`` (rows = days, for one
+    room, instructor or group). ``instructor_ids`` (not None) limits it to those instructors'
+    lessons — an instructor's own timetable."""
+    start_time, end_time, minutes = grid_settings()
+    slots = _slots(start_time, end_time, minutes)
+    if view == WEEK:
+        first = day - timedelta(days=day.weekday())
+        days = [first + timedelta(days=i) for i in range(7)]
+    else:
+        days = [day]
+    start = datetime.combine(days[0], time())
+    end = datetime.combine(days[-1] + timedelta(days=1), time())
+    lessons = lessons_between(start, end, room_id, instructor_id, group_id, instructor_ids)
+    members = members_by_lesson(lessons)
+    red, _flags = red_lesson_ids(lessons, members, max(days[0], min(date.today(), days[-1])))
+
+    if view == WEEK:
+        rows = [{"key": d.isoformat(), "label": d, "day": d, "room_id": room_id} for d in days]
+    else:
+        rooms = db.session.execute(select(Room).where(Room.active.is_(True))
+                                   .order_by(Room.name)).scalars()
+        rows = [{"key": str(r.id), "label": r.name, "day": day, "room_id": r.id, "capacity": r.capacity}
+                for r in rooms if not room_id or r.id == room_id]
+        known = {row["key"] for row in rows}
+        for lesson in lessons:  # lessons in an inactive room still show
+            if lesson.room_id and str(lesson.room_id) not in known:
+                known.add(str(lesson.room_id))
+                rows.append({"key": str(lesson.room_id), "label": lesson.room.name, "day": day,
+                             "room_id": lesson.room_id})
+        if any(lesson.room_id is None for lesson in lessons):
+            rows.append({"key": "none", "label": None, "day": day, "room_id": None})
+    row_index = {row["key"]: i for i, row in enumerate(rows)}
+
+    cards = []
+    for lesson in lessons:
+        key = (lesson.starts_at.date().isoformat() if view == WEEK
+               else (str(lesson.room_id) if lesson.room_id else "none"))
+        card = lesson_card(lesson, members[lesson.id], lesson.id in red)
+        first_slot = _slot_index(lesson.starts_at.time(), start_time, minutes, len(slots))
+        last_slot = _slot_index(lesson.ends_at.time() if lesson.ends_at.date() == lesson.starts_at.date()
+                                else end_time, start_time, minutes, len(slots), round_up=True)
+        if first_slot >= len(slots):
+            first_slot = len(slots) - 1
+        card.update(row=row_index[key], row_key=key, slot=first_slot,
+                    span=max(1, last_slot - first_slot))
+        cards.append(card)
+    return Grid(view=view, day=day, days=days, rows=rows, slots=slots, lessons=cards,
+                filters={"room": room_id, "instructor": instructor_id, "group": group_id})
+
+
+def filter_choices():
+    """Rooms, instructors and groups for the grid's filters: three queries."""
+    rooms = db.session.execute(select(Room.id, Room.name).where(Room.active.is_(True))
+                               .order_by(Room.name)).all()
+    instructors = db.session.execute(select(Employee.id, Employee.full_name)
+                                     .where(Employee.active.is_(True))
+                                     .order_by(Employee.full_name)).all()
+    groups = db.session.execute(select(Group.id, Group.name).where(Group.active.is_(True))
+                                .order_by(Group.name)).all()
+    return {"rooms": rooms, "instructors": instructors, "groups": groups}

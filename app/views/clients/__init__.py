@@ -1,0 +1,1 @@
+"""Client and organisation pages and APIs."""

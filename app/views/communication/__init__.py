@@ -1,0 +1,1 @@
+"""Communication pages and APIs."""

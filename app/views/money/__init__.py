@@ -1,0 +1,1 @@
+"""Sales pages and APIs: passes, payments, certificates."""

@@ -1,0 +1,1 @@
+"""Shared view plumbing, home page and background jobs."""

@@ -1,0 +1,193 @@
+"""Shared view plumbing: permission actions, form handling that loses nothing, stale edits,
+menu registration."""
+import logging
+
+from flask import flash, request
+from flask_appbuilder import ModelView
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.exceptions import FABException
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, \
+    get_page_size_args
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
+
+from app.security import register_menu
+from app.services.platform.errors import Conflict, DomainError
+
+log = logging.getLogger(__name__)
+
+STALE_MESSAGE = _l("Someone else changed this record while you were editing it. "
+                   "Your changes were not saved: reload the record and apply them again.")
+INTEGRITY_MESSAGE = _l("This would duplicate or break a link to another record; nothing was saved.")
+
+# ModelView method -> action; FAB then checks can_<action> on the view's resource.
+MODELVIEW_ACTIONS = {
+    "list": "read",
+    "show": "read",
+    "download": "read",
+    "add": "write",
+    "edit": "write",
+    "delete": "delete",
+    "action": "write",
+    "action_post": "write",
+}
+# ModelRestApi method -> action: the same verbs as the pages.
+API_ACTIONS = {
+    "get": "read",
+    "get_list": "read",
+    "info": "read",
+    "post": "write",
+    "put": "write",
+    "delete": "delete",
+}
+
+
+class TesseraModelView(ModelView):
+    """A ModelView whose permissions are the resource's read/write/delete actions.
+
+    Unlike FAB's default, a refused save (a ``DomainError`` from ``pre_add``/``pre_update``, a
+    stale version, a constraint) re-renders the form with the user's input and a translated
+    message instead of redirecting and losing what was typed. The edit form carries the row's
+    version; saving over a newer version is refused (optimistic locking).
+    """
+
+    method_permission_name = MODELVIEW_ACTIONS
+    page_size = 25
+
+    def __init__(self, **kwargs):
+        if hasattr(self.datamodel.obj, "version"):
+            extra = dict(self.edit_form_extra_fields or {})
+            extra.setdefault("row_version", HiddenField())
+            self.edit_form_extra_fields = extra
+            if self.edit_columns and "row_version" not in self.edit_columns:
+                self.edit_columns = list(self.edit_columns) + ["row_version"]
+        super().__init__(**kwargs)
+
+    def prefill_form(self, form, pk):
+        if "row_version" in form:
+            item = self.datamodel.get(pk)
+            form.row_version.data = getattr(item, "version", "")
+
+    def _check_version(self, item):
+        submitted = request.form.get("row_version")
+        if submitted and hasattr(item, "version") and str(item.version) != submitted:
+            raise Conflict(STALE_MESSAGE)
+
+    def _refuse(self, form, exc):
+        self.datamodel.session.rollback()
+        message = getattr(exc, "message", None) or str(exc)
+        field = getattr(exc, "field", None)
+        if field and field in form:
+            form[field].errors = list(form[field].errors) + [message]
+        flash(str(message), "danger")
+
+    def _save(self, form, item, adding):
+        """Populate, run the hooks and commit; returns an error to show, or None on success."""
+        try:
+            if not adding:
+                self._check_version(item)
+            form.populate_obj(item)
+            if adding:
+                self.pre_add(item)
+                self.datamodel.add(item)
+                self.post_add(item)
+                flash(str(self.add_row_message), "success")
+            else:
+                self.pre_update(item)
+                self.datamodel.edit(item)
+                self.post_update(item)
+                flash(str(self.edit_row_message), "success")
+        except DomainError as exc:
+            return exc
+        except FABException as exc:  # FAB wraps database errors on edit
+            cause = exc.__cause__
+            return Conflict(STALE_MESSAGE if isinstance(cause, StaleDataError) else INTEGRITY_MESSAGE)
+        except StaleDataError:
+            return Conflict(STALE_MESSAGE)
+        except IntegrityError:
+            return Conflict(INTEGRITY_MESSAGE)
+        except SQLAlchemyError:
+            log.exception("saving %s failed", type(item).__name__)
+            return Conflict(self.database_error_message)
+        return None
+
+    def _add(self):
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                error = self._save(form, self.datamodel.obj(), adding=True)
+                if error is None:
+                    return None
+                self._refuse(form, error)
+            return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+        self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _edit(self, pk):
+        pages, page_sizes, orders = get_page_args(), get_page_size_args(), get_order_args()
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            from flask import abort
+
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        stay = False
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                error = self._save(form, item, adding=False)
+                if error is None:
+                    return None
+                self._refuse(form, error)
+                item = self.datamodel.get(pk, self._base_filters)
+            stay = True
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        widgets = self._get_related_views_widgets(
+            item, filters={}, orders=orders, pages=pages, page_sizes=page_sizes, widgets=widgets
+        )
+        if not stay:
+            self.update_redirect()
+        return widgets
+
+
+class TesseraModelApi(ModelRestApi):
+    """A ModelRestApi sharing its resource and actions with the pages."""
+
+    method_permission_name = API_ACTIONS
+    allow_browser_login = True
+    page_size = 25
+    max_page_size = 500
+
+
+def add_menu_view(appbuilder, view, name, category, icon=None, label=None, category_label=None,
+                  category_icon=None, href=None):
+    """Add a view with a menu entry whose visibility follows the view's ``read`` permission."""
+    resource = view.class_permission_name or view.__name__
+    register_menu(name, resource, category)
+    kwargs = dict(category=category, icon=icon, label=label or name,
+                  category_label=category_label or category, category_icon=category_icon)
+    if href:
+        kwargs["href"] = href
+    return appbuilder.add_view(view, name, **kwargs)
+
+
+def add_menu_link(appbuilder, name, href, resource, category, icon=None, label=None,
+                  category_label=None):
+    """A menu link to a page of an already added view (e.g. a second page of one view)."""
+    register_menu(name, resource, category)
+    return appbuilder.add_link(name, href=href, icon=icon, label=label or name,
+                               category=category, category_label=category_label or category)

@@ -1,0 +1,1 @@
+"""Employees and payroll pages and API."""

@@ -1,0 +1,1 @@
+"""Timetable, attendance and check-in pages and API."""

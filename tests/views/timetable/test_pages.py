@@ -1,0 +1,231 @@
+"""Timetable and attendance pages: permissions per role, rendering, query counts."""
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from app.models.passes import Pass
+from app.models.timetable import Lesson
+from app.security import ACCOUNTANT, FRONT_DESK, INSTRUCTOR, MANAGER, STOREKEEPER
+from tests.factories.timetable import (give_passes, make_employee, make_group, make_lesson,
+                                       make_room, new_client)
+
+TODAY = date.today()
+
+
+def at(hour, day=TODAY):
+    return datetime.combine(day, time(hour))
+
+
+def test_grid_shows_lessons_with_filled_capacity_and_red(db, login):
+    group = make_group(members=3, name="Salsa débutants")
+    give_passes(group.test_clients[:2], group.service)
+    give_passes(group.test_clients[2:], group.service, paid=False)
+    lesson = make_lesson(group, starts_at=at(18))
+    db.session.commit()
+    page = login(FRONT_DESK).get(f"/timetable/?date={TODAY.isoformat()}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Salsa débutants" in html and "3/20" in html and group.instructor.full_name in html
+    assert f'data-lesson-id="{lesson.id}"' in html and "tt-red" in html
+    assert f"/attendance/{lesson.id}" in html and "/lessons/add?" not in html
+    manager_html = login(MANAGER).get(f"/timetable/?date={TODAY.isoformat()}").get_data(
+        as_text=True)
+    assert f"/lessons/add?date={TODAY.isoformat()}&amp;start=07:00" in manager_html
+
+
+def test_grid_query_count_does_not_grow_with_lessons(db, login, count_queries):
+    client = login(MANAGER)
+
+    def page_queries(extra):
+        for i in range(extra):
+            group = make_group(members=2)
+            give_passes(group.test_clients, group.service)
+            make_lesson(group, starts_at=at(8 + i))
+        db.session.commit()
+        with count_queries() as n:
+            assert client.get(f"/timetable/?date={TODAY.isoformat()}").status_code == 200
+        return n()
+
+    assert page_queries(1) == page_queries(8)
+
+
+def test_week_view_for_a_room(db, login):
+    room = make_room(name="Studio A")
+    group = make_group(members=1, room=room)
+    make_lesson(group, starts_at=at(9))
+    make_lesson(group, starts_at=at(9, TODAY + timedelta(days=1)))
+    db.session.commit()
+    html = login(MANAGER).get(f"/timetable/?view=week&room={room.id}&date={TODAY}") \
+        .get_data(as_text=True)
+    assert html.count("data-lesson-id=") == (2 if TODAY.weekday() < 6 else 1)
+
+
+def test_roles_without_timetable_are_refused(db, login):
+    for role in (ACCOUNTANT, STOREKEEPER):
+        assert login(role).get("/timetable/").status_code in (302, 403)
+    assert login(ACCOUNTANT).get("/checkin/").status_code in (302, 403)
+
+
+def test_instructor_sees_and_marks_only_own_lessons(db, login, make_user):
+    client = login(INSTRUCTOR, "teacher")
+    from app.extensions import appbuilder
+
+    teacher = appbuilder.sm.find_user(username="teacher")
+    mine = make_employee(user_id=teacher.id, full_name="Aram Petrosyan")
+    own = make_lesson(make_group(members=1, instructor=mine), starts_at=at(10))
+    other = make_lesson(make_group(members=1, name="Other group"), starts_at=at(12))
+    db.session.commit()
+    html = client.get(f"/timetable/?date={TODAY}").get_data(as_text=True)
+    assert f'data-lesson-id="{own.id}"' in html and f'data-lesson-id="{other.id}"' not in html
+    assert "/lessons/add?" not in html  # instructors do not plan lessons
+    assert client.get(f"/attendance/{own.id}").status_code == 200
+    assert client.get(f"/attendance/{other.id}").status_code == 302
+    client.post(f"/attendance/{other.id}/save", data={"held": "1"})
+    assert db.session.get(Lesson, other.id).status == "planned"
+    client.post(f"/attendance/{own.id}/save", data={"held": "1"})
+    db.session.expire_all()
+    assert db.session.get(Lesson, own.id).status == "held"
+    # instructors may not undo
+    assert client.post(f"/attendance/{own.id}/undo").status_code in (302, 403)
+    db.session.expire_all()
+    assert db.session.get(Lesson, own.id).status == "held"
+
+
+def test_attendance_page_marks_held_and_undo(db, login, count_queries):
+    group = make_group(members=3)
+    passes = give_passes(group.test_clients, group.service)
+    lesson = make_lesson(group, starts_at=at(10))
+    db.session.commit()
+    desk = login(FRONT_DESK)
+    html = desk.get(f"/attendance/{lesson.id}").get_data(as_text=True)
+    assert all(c.full_name in html for c in group.test_clients) and "Save and mark held" in html
+    data = {f"status_{c.id}": "present" for c in group.test_clients}
+    data["held"] = "1"
+    response = desk.post(f"/attendance/{lesson.id}/save", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [db.session.get(Pass, p.id).sessions_used for p in passes] == [1, 1, 1]
+    assert "Undo" in desk.get(f"/attendance/{lesson.id}").get_data(as_text=True)
+    desk.post(f"/attendance/{lesson.id}/undo")
+    db.session.expire_all()
+    assert [db.session.get(Pass, p.id).sessions_used for p in passes] == [0, 0, 0]
+    assert db.session.get(Lesson, lesson.id).status == "planned"
+
+
+def test_attendance_page_query_count_is_constant(db, login, count_queries):
+    client = login(FRONT_DESK)
+
+    def queries(members):
+        group = make_group(members=members)
+        give_passes(group.test_clients, group.service)
+        lesson = make_lesson(group, starts_at=at(7 + members))
+        db.session.commit()
+        with count_queries() as n:
+            assert client.get(f"/attendance/{lesson.id}").status_code == 200
+        return n()
+
+    assert queries(2) == queries(9)
+
+
+def test_add_lesson_from_an_empty_cell_and_conflict_message(db, login):
+    group = make_group(members=2)
+    make_lesson(group, starts_at=at(10))
+    other = make_group(members=1, room_id=group.room_id)
+    db.session.commit()
+    manager = login(MANAGER)
+    form = manager.get(f"/lessons/add?date={TODAY}&start=10:30&room={group.room_id}&group={other.id}")
+    assert form.status_code == 200 and 'value="10:30"' in form.get_data(as_text=True)
+    refused = manager.post("/lessons/add", data={
+        "group": other.id, "room": group.room_id, "date": TODAY.isoformat(), "start": "10:30",
+        "minutes": "60"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "already booked" in html and group.name in html
+    added = manager.post("/lessons/add", data={
+        "group": other.id, "room": group.room_id, "date": TODAY.isoformat(), "start": "11:00",
+        "minutes": "60"})
+    assert added.status_code == 302
+    assert db.session.scalar(select(Lesson).where(Lesson.group_id == other.id)) is not None
+
+
+def test_check_in_by_card_writes_off_a_lesson_once(db, login):
+    member = new_client(card_number="0042")
+    group = make_group(members=[member])
+    passes = give_passes([member], group.service)
+    lesson = make_lesson(group, starts_at=at(21))
+    db.session.commit()
+    desk = login(FRONT_DESK)
+    html = desk.get("/checkin/?card=0042").get_data(as_text=True)
+    assert member.full_name in html and "autofocus" in html and group.service.name in html
+    for _ in range(2):
+        response = desk.post("/checkin/lesson", data={"card": "0042", "client_id": member.id,
+                                                      "lesson_id": lesson.id})
+        assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pass, passes[0].id).sessions_used == 1
+    assert "No client has the card nope" in desk.get("/checkin/?card=nope").get_data(as_text=True)
+
+
+def test_check_in_walk_in_service(db, login):
+    member = new_client(card_number="0077")
+    group = make_group(members=[member])
+    passes = give_passes([member], group.service)
+    db.session.commit()
+    desk = login(FRONT_DESK)
+    desk.post("/checkin/service", data={"card": "0077", "client_id": member.id,
+                                        "service_id": group.service_id})
+    db.session.expire_all()
+    assert db.session.get(Pass, passes[0].id).sessions_used == 1
+
+
+def test_visits_section_on_the_client_card(db, login):
+    group = make_group(members=1)
+    give_passes(group.test_clients, group.service)
+    lesson = make_lesson(group, starts_at=at(10))
+    db.session.commit()
+    from app.services.timetable.attendance import mark_attendance
+
+    mark_attendance(lesson.id, [{"client_id": group.test_clients[0].id, "status": "present"}],
+                    held=True)
+    db.session.commit()
+    html = login(MANAGER).get(f"/clients/{group.test_clients[0].id}/card").get_data(as_text=True)
+    assert f"/attendance/{lesson.id}" in html
+
+
+def test_directory_pages_and_group_capacity_rule(db, login):
+    room = make_room(name="Small room", capacity=4)
+    group = make_group(members=0, room=room, capacity=4)
+    db.session.commit()
+    manager = login(MANAGER)
+    for url in ("/roomview/list/", "/groupview/list/", "/holidayview/list/",
+                "/lessonpatternview/add", "/groupview/add"):
+        assert manager.get(url).status_code == 200, url
+    manager.post("/lessonpatternview/add", data={
+        "group": group.id, "weekday": "2", "start_time": "18:30", "duration_minutes": "60",
+        "valid_from": "2026-01-01"})
+    from app.models.timetable import Group, LessonPattern
+
+    pattern = db.session.scalar(select(LessonPattern))
+    assert pattern is not None and pattern.start_time == time(18, 30) and pattern.weekday == 2
+    response = manager.post("/groupview/add", data={
+        "name": "Too big", "service": group.service_id, "room": room.id, "capacity": "9",
+        "instructor": group.instructor_id, "active": "y"}, follow_redirects=True)
+    assert "holds only 4" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Group).where(Group.name == "Too big")) is None
+
+
+def test_generate_the_week_from_the_grid(db, login):
+    from tests.factories.timetable import make_pattern
+
+    group = make_group(members=1)
+    make_pattern(group, weekday=TODAY.weekday(), start=time(12, 0))
+    db.session.commit()
+    manager = login(MANAGER)
+    assert "generate-week" in manager.get("/timetable/").get_data(as_text=True)
+    for _ in range(2):
+        manager.post("/lessons/generate", data={"date": TODAY.isoformat()})
+    lessons = db.session.scalars(select(Lesson)).all()
+    assert [lesson.starts_at for lesson in lessons] == [at(12)]
+    make_pattern(group, weekday=TODAY.weekday(), start=time(15, 0))
+    db.session.commit()
+    login(FRONT_DESK).post("/lessons/generate", data={"date": TODAY.isoformat()})
+    assert len(db.session.scalars(select(Lesson)).all()) == 1  # front desk may not plan
