@@ -1,24 +1,21 @@
 """Benchmark: the client list's first page, a name search and the client card on 1,000 and on
 100,000 clients (bulk-inserted), with wall time and SQL query counts per request.
 
-    /tmp/probe-venv/bin/python bench/clients.py            # 1,000 then 100,000 clients
-    /tmp/probe-venv/bin/python bench/clients.py --scale 0.1  # 1,000 then 10,000
+    .venv/bin/python bench/clients.py            # 1,000 then 100,000 clients
+    .venv/bin/python bench/clients.py --scale 0.1  # 1,000 then 10,000
     BENCH_DATABASE_URL=postgresql://… bench/clients.py       # also on PostgreSQL
 
 The query counts must be the same at both sizes; the times show how the SQL scales.
 """
 import argparse
-import os
 import random
-import subprocess
-import sys
-import tempfile
-import time
 from datetime import date, datetime, timedelta
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from sqlalchemy import event, insert, text  # noqa: E402
+from _common import (
+    NO_REDIS, analyze, build_app, create_manager, login, median_get, print_header, print_row,
+    run_on_databases, stopwatch,
+)
+from sqlalchemy import insert
 
 FIRST = ["Léa", "Hugo", "Élodie", "Артём", "Анна", "Олена", "Тарас", "Արամ", "Լուսինե",
          "Oliver", "Emily", "Zoé", "Дмитро", "Ірина", "Narek"]
@@ -27,24 +24,10 @@ LAST = ["Dubois", "Moreau", "Lefèvre", "Иванов", "Смирнова", "Ё�
 RUNS = 5
 
 
-def build_app(url, instance):
-    from config import TestConfig
-
-    class BenchConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        UPLOAD_FOLDER = os.path.join(instance, "uploads")
-        REPORTS_FOLDER = os.path.join(instance, "reports")
-        REDIS_URL = "redis://127.0.0.1:1/0"
-
-    from app import create_app
-
-    return create_app(BenchConfig)
-
-
 def populate(db, total, start, manager_id, category_ids, organisation_ids):
     """Bulk-insert clients ``start`` .. ``total`` (Core executemany, 10,000 per statement)."""
     from app.models.clients import Client, Guardian
-    from app.services.clients import digits_only, normalize_text
+    from app.services.clients.records import digits_only, normalize_text
 
     rng = random.Random(start)
     today = date.today()
@@ -79,40 +62,15 @@ def populate(db, total, start, manager_id, category_ids, organisation_ids):
     db.session.commit()
 
 
-def measure(app, db, client, path):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    timings = []
-    for _ in range(RUNS):
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", before)
-        started = time.perf_counter()
-        response = client.get(path)
-        timings.append(time.perf_counter() - started)
-        event.remove(engine, "before_cursor_execute", before)
-        assert response.status_code == 200, (path, response.status_code)
-    timings.sort()
-    return timings[len(timings) // 2] * 1000, len(statements)
-
-
-def run(url, sizes):
-    instance = tempfile.mkdtemp(prefix="tessera-bench-clients-")
-    app = build_app(url, instance)
+def run(url, instance, sizes):
+    app = build_app(url, instance, REDIS_URL=NO_REDIS)
     from app.extensions import db
     from app.models.clients import ClientCategory, Organisation
-    from app.security import MANAGER
-    from app.services.users import ensure_user, sync_roles
 
     with app.app_context():
         db.drop_all()
         db.create_all()
-        sync_roles()
-        manager = ensure_user("bench", "pw", "Bench", "Manager", "bench@x.local", [MANAGER])
+        manager = create_manager()
         categories = [ClientCategory(name=n) for n in ("VIP", "Newcomer", "Regular", "Problem")]
         organisations = [Organisation(short_name=f"Org {i}", search_name=f"org {i}", active=True)
                          for i in range(50)]
@@ -120,20 +78,16 @@ def run(url, sizes):
         db.session.commit()
         ids = dict(manager_id=manager.id, category_ids=[c.id for c in categories],
                    organisation_ids=[o.id for o in organisations])
-    web = app.test_client()
-    web.post("/login/", data={"username": "bench", "password": "pw"})
+        engine = db.engine
+    web = login(app)
     print(f"\n{url.split('://')[0]}: median of {RUNS} requests")
-    print(f"{'clients':>9}  {'page':<34} {'ms':>8} {'queries':>8}")
+    print_header(f"{'clients':>9}  {'page':<34}")
     done = 0
     for size in sizes:
-        with app.app_context():
-            started = time.perf_counter()
+        with app.app_context(), stopwatch() as load:
             populate(db, size, done, **ids)
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.begin() as conn:
-                    conn.execute(text("ANALYZE"))
-            load = time.perf_counter() - started
-        print(f"{size:>9,}  (bulk insert of {size - done:,} clients: {load:.1f} s)")
+            analyze(db)
+        print(f"{size:>9,}  (bulk insert of {size - done:,} clients: {load.seconds:.1f} s)")
         done = size
         card_id = size // 2
         for label, path in (
@@ -143,8 +97,7 @@ def run(url, sizes):
                  "/client/list/?_flt_0_search_name=%D1%91%D0%BB%D0%BA%D0%B8%D0%BD"),
                 ("phone search", "/clients/search?q=06%2012%2034"),
                 ("client card", f"/clients/{card_id}/card")):
-            ms, queries = measure(app, db, web, path)
-            print(f"{size:>9,}  {label:<34} {ms:>8.1f} {queries:>8}")
+            print_row(f"{size:>9,}  {label:<34}", median_get(engine, web, path, RUNS))
 
 
 def main():
@@ -154,19 +107,7 @@ def main():
     parser.add_argument("--url", help="run on this database only (used for PostgreSQL)")
     args = parser.parse_args()
     sizes = [1000, max(1000, int(100_000 * args.scale))]
-    if args.url:
-        run(args.url, sizes)
-        return
-    handle, path = tempfile.mkstemp(suffix=".db", prefix="tessera-bench-clients-")
-    os.close(handle)
-    try:
-        run(f"sqlite:///{path}", sizes)
-    finally:
-        os.remove(path)
-    if os.environ.get("BENCH_DATABASE_URL"):
-        # FAB's AppBuilder is a process-wide singleton: a second app needs a fresh process
-        subprocess.run([sys.executable, os.path.abspath(__file__), "--scale", str(args.scale),
-                        "--url", os.environ["BENCH_DATABASE_URL"]], check=True)
+    run_on_databases(args, "tessera-bench-clients-", run, sizes)
 
 
 if __name__ == "__main__":

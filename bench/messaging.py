@@ -2,8 +2,8 @@
 loopback, with 1 and then 2 workers; prints messages per second and the SQL query count of
 building the messages.
 
-    /tmp/probe-venv/bin/python bench/messaging.py              # 10,000 recipients
-    /tmp/probe-venv/bin/python bench/messaging.py --scale 0.1  # 1,000
+    .venv/bin/python bench/messaging.py              # 10,000 recipients
+    .venv/bin/python bench/messaging.py --scale 0.1  # 1,000
     BENCH_DATABASE_URL=postgresql://… bench/messaging.py         # on PostgreSQL (tables dropped!)
 
 It starts its own redis-server and SMTP server on free loopback ports and builds its data in a
@@ -16,12 +16,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from _common import build_app, database_url, measure, stopwatch, temporary_folder
 
 
 def free_port():
@@ -30,28 +28,23 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def settings_for(url, redis_url, smtp_port, instance):
-    settings = dict(SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1",
-                    MAIL_PORT=smtp_port, MAIL_USE_TLS=False, RQ_ASYNC=True,
-                    UPLOAD_FOLDER=os.path.join(instance, "uploads"),
-                    REPORTS_FOLDER=os.path.join(instance, "reports"), MESSAGE_BATCH_SIZE=200)
+def settings_for(url, redis_url, smtp_port):
+    settings = dict(REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port,
+                    MAIL_USE_TLS=False, RQ_ASYNC=True, MESSAGE_BATCH_SIZE=200)
     if url.startswith("sqlite"):
         settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 60}}
     return settings
 
 
-def run_worker(settings):
+def run_worker(url, instance, settings):
     """``--worker``: an rq worker on the "messages" queue that stops when the queue is empty."""
     from redis import Redis
     from rq import Queue, Worker
 
-    import app.jobs
-    from app import create_app
-    from config import TestConfig
+    from app.jobs import bind_worker_app
 
-    config = type("BenchConfig", (TestConfig,), settings)
-    app.jobs._app = create_app(config)
-    connection = Redis.from_url(config.REDIS_URL)
+    bind_worker_app(build_app(url, instance, **settings))
+    connection = Redis.from_url(settings["REDIS_URL"])
     Worker([Queue("messages", connection=connection)], connection=connection).work(
         burst=True, logging_level="WARNING")
 
@@ -81,11 +74,15 @@ def main():
     parser.add_argument("--worker", action="store_true")
     args = parser.parse_args()
     if args.worker:
-        run_worker(json.loads(os.environ["BENCH_SETTINGS"]))
+        run_worker(**json.loads(os.environ["BENCH_SETTINGS"]))
         return
     total = max(10, int(10000 * args.scale))
-    instance = tempfile.mkdtemp(prefix="tessera-bench-messaging-")
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{instance}/bench.db"
+    with temporary_folder("tessera-bench-messaging-") as instance:
+        send_mailings(database_url(instance), instance, total)
+
+
+def send_mailings(url, instance, total):
+    """Start redis-server and the SMTP server, then send two mailings of ``total`` recipients."""
     redis_port = free_port()
     redis_proc = subprocess.Popen(
         [shutil.which("redis-server"), "--port", str(redis_port), "--bind", "127.0.0.1",
@@ -104,20 +101,18 @@ def main():
     controller = Controller(CountingHandler(), hostname="127.0.0.1", port=smtp_port)
     controller.start()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    settings = settings_for(url, redis_url, smtp_port, instance)
+    settings = settings_for(url, redis_url, smtp_port)
     try:
         time.sleep(0.3)
-        from sqlalchemy import event, func, select
+        from sqlalchemy import func, select
 
-        from app import create_app
         from app.extensions import db
         from app.jobs import enqueue
-        from app.jobs.messaging import send_mailing
+        from app.jobs.communication import send_mailing
         from app.models.communication import Message
-        from app.services import mailings
-        from config import TestConfig
+        from app.services.communication import mailings
 
-        app = create_app(type("BenchConfig", (TestConfig,), settings))
+        app = build_app(url, instance, **settings)
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -136,24 +131,20 @@ def main():
                                    .values(active=False))
                 db.session.commit()
                 mailings.start_mailing(mailing.id)
-                statements = []
-                listener = lambda *a: statements.append(1)  # noqa: E731
-                event.listen(db.engine, "before_cursor_execute", listener)
-                started = time.perf_counter()
-                queued = mailings.prepare_mailing_messages(mailing.id)
-                built = time.perf_counter() - started
-                event.remove(db.engine, "before_cursor_execute", listener)
+                with measure(db.engine) as built:
+                    queued = mailings.prepare_mailing_messages(mailing.id)
                 print(f"run {run}: built {len(queued)} messages for {len(ids)} clients in "
-                      f"{built:.2f} s with {len(statements)} SQL statements")
+                      f"{built.seconds:.2f} s with {built.queries} SQL statements")
                 before = CountingHandler.delivered
-                started = time.perf_counter()
-                enqueue(send_mailing, mailing.id, queue="messages", kind="bench")
-                env = dict(os.environ, BENCH_SETTINGS=json.dumps(settings))
-                procs = [subprocess.Popen([sys.executable, __file__, "--worker"], env=env)
-                         for _ in range(workers)]
-                for proc in procs:
-                    proc.wait()
-                elapsed = time.perf_counter() - started
+                with stopwatch() as sending:
+                    enqueue(send_mailing, mailing.id, queue="messages", kind="bench")
+                    env = dict(os.environ, BENCH_SETTINGS=json.dumps(
+                        dict(url=url, instance=instance, settings=settings)))
+                    procs = [subprocess.Popen([sys.executable, __file__, "--worker"], env=env)
+                             for _ in range(workers)]
+                    for proc in procs:
+                        proc.wait()
+                elapsed = sending.seconds
                 db.session.rollback()
                 sent = db.session.scalar(select(func.count()).select_from(Message).where(
                     Message.mailing_id == mailing.id, Message.status == "sent"))
@@ -164,7 +155,6 @@ def main():
         controller.stop()
         redis_proc.terminate()
         redis_proc.wait(timeout=10)
-        shutil.rmtree(instance, ignore_errors=True)
 
 
 if __name__ == "__main__":

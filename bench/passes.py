@@ -1,40 +1,18 @@
 """Benchmark: balances, flags, the debts list, red passes and write-offs on many clients.
 
-    /tmp/probe-venv/bin/python bench/passes.py               # 1,000 then 20,000 clients
-    /tmp/probe-venv/bin/python bench/passes.py --scale 0.1   # 100 then 2,000
+    .venv/bin/python bench/passes.py               # 1,000 then 20,000 clients
+    .venv/bin/python bench/passes.py --scale 0.1   # 100 then 2,000
     BENCH_DATABASE_URL=postgresql://… bench/passes.py          # also on PostgreSQL
 
 Each client has a pass (a charge), most have paid; query counts must not grow with size.
 """
 import argparse
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from sqlalchemy import event, insert  # noqa: E402
+from _common import NO_REDIS, build_app, measure, run_on_databases
+from sqlalchemy import insert
 
 SIZES = (1_000, 20_000)
-
-
-def build_app(url, instance):
-    from config import TestConfig
-
-    class BenchConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        UPLOAD_FOLDER = os.path.join(instance, "uploads")
-        REPORTS_FOLDER = os.path.join(instance, "reports")
-        REDIS_URL = "redis://127.0.0.1:1/0"
-
-    from app import create_app
-
-    return create_app(BenchConfig)
 
 
 def populate(db, start, total, plan_id):
@@ -69,32 +47,23 @@ def populate(db, start, total, plan_id):
     db.session.commit()
 
 
-def measure(db, label, func):
-    count = {"n": 0}
-
-    def before(*args):
-        count["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    started = time.perf_counter()
-    try:
-        result = func()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    elapsed = (time.perf_counter() - started) * 1000
-    print(f"  {label:<42} {elapsed:9.1f} ms  {count['n']:3d} queries")
-    return result
+def measured(db, label, func):
+    """Call ``func()``, print its wall time and SQL statement count, return its result."""
+    with measure(db.engine) as result:
+        value = func()
+    print(f"  {label:<42} {result.ms:9.1f} ms  {result.queries:3d} queries")
+    return value
 
 
-def run(url, sizes):
+def run(url, instance, sizes):
     from app.extensions import db
 
-    instance = tempfile.mkdtemp(prefix="tessera-bench-passes-")
-    app = build_app(url, instance)
+    app = build_app(url, instance, REDIS_URL=NO_REDIS)
     with app.app_context():
         db.drop_all()
         db.create_all()
-        from app.services import passes, payments
+        from app.services.money import passes
+        from app.services.money import payments
         from tests.factories.passes import make_plan
 
         plan = make_plan(sessions=10)
@@ -108,14 +77,14 @@ def run(url, sizes):
             print(f"{db.engine.dialect.name}, {size} clients with passes:")
             ids = list(range(1, size + 1))
             page = ids[:25]
-            measure(db, "client_balances (all clients)", lambda: payments.client_balances(ids))
-            measure(db, "client_balances (one page of 25)",
-                    lambda: payments.client_balances(page))
-            measure(db, "client_flags (one page of 25)", lambda: passes.client_flags(page))
-            rows = measure(db, "debts list", payments.debts)
-            measure(db, "passes running out (first 500)", passes.passes_running_out)
-            measure(db, "red_pass_ids (one page of 25)",
-                    lambda: passes.red_pass_ids([(i, i) for i in page]))
+            measured(db, "client_balances (all clients)", lambda: payments.client_balances(ids))
+            measured(db, "client_balances (one page of 25)",
+                     lambda: payments.client_balances(page))
+            measured(db, "client_flags (one page of 25)", lambda: passes.client_flags(page))
+            rows = measured(db, "debts list", payments.debts)
+            measured(db, "passes running out (first 500)", passes.passes_running_out)
+            measured(db, "red_pass_ids (one page of 25)",
+                     lambda: passes.red_pass_ids([(i, i) for i in page]))
             at = datetime.now().replace(hour=10)
 
             def write_offs():
@@ -129,12 +98,11 @@ def run(url, sizes):
                         db.session.rollback()
                 return written
 
-            written = measure(db, "200 write-offs, one commit each", write_offs)
+            written = measured(db, "200 write-offs, one commit each", write_offs)
             print(f"  ({len(rows)} debtors, {written} write-offs succeeded)")
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
             db.drop_all()
-    shutil.rmtree(instance, ignore_errors=True)
 
 
 def main():
@@ -143,16 +111,7 @@ def main():
     parser.add_argument("--url", help="run on this database only (used for PostgreSQL)")
     args = parser.parse_args()
     sizes = [max(int(s * args.scale), 10) for s in SIZES]
-    if args.url:
-        run(args.url, sizes)
-        return
-    folder = tempfile.mkdtemp(prefix="tessera-bench-")
-    run(f"sqlite:///{folder}/bench.db", sizes)
-    shutil.rmtree(folder, ignore_errors=True)
-    if os.environ.get("BENCH_DATABASE_URL"):
-        # one FAB app per process: PostgreSQL runs in a child process
-        subprocess.run([sys.executable, os.path.abspath(__file__), "--scale", str(args.scale),
-                        "--url", os.environ["BENCH_DATABASE_URL"]], check=True)
+    run_on_databases(args, "tessera-bench-passes-", run, sizes)
 
 
 if __name__ == "__main__":

@@ -4,41 +4,26 @@ Builds its data in a temporary SQLite file (or the database in BENCH_DATABASE_UR
 empties first), then times the draft calculation, the warnings, reading the lines for the page,
 the approval and the Excel export, with the SQL query count of each.
 
-    /tmp/probe-venv/bin/python bench/payroll.py [--scale 0.1]
+    .venv/bin/python bench/payroll.py [--scale 0.1]
 """
 import argparse
 import os
-import sys
-import tempfile
-import time
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from sqlalchemy import event, insert, text  # noqa: E402
-
-from config import TestConfig  # noqa: E402
+from _common import build_app, database_url, measure, stopwatch, temporary_folder
+from sqlalchemy import insert, text
 
 PERIOD = (date(2026, 1, 1), date(2026, 1, 31))
 
 
 @contextmanager
 def measured(engine, label):
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    started = time.perf_counter()
-    try:
+    """Print the wall time and SQL statement count of the block."""
+    with measure(engine) as result:
         yield
-    finally:
-        elapsed = time.perf_counter() - started
-        event.remove(engine, "before_cursor_execute", count)
-        print(f"  {label:<38} {elapsed:8.3f} s  {len(statements):5d} queries")
+    print(f"  {label:<38} {result.seconds:8.3f} s  {result.queries:5d} queries")
 
 
 def build(db, instructors, lessons, per_lesson):
@@ -115,6 +100,29 @@ def build(db, instructors, lessons, per_lesson):
     return len(lesson_rows), len(attendance_rows)
 
 
+def report(engine):
+    """Time the payroll steps on the built month, printing one line each and a summary."""
+    from app.services.staff import payroll as service
+    from app.services.staff.payroll_exports import build_payroll_xlsx
+
+    with measured(engine, "calculate draft (first)"):
+        payroll = service.calculate_draft(*PERIOD)
+    with measured(engine, "recalculate draft"):
+        payroll = service.calculate_draft(*PERIOD)
+    with measured(engine, "warnings (unmarked, no rule)"):
+        warnings = service.payroll_warnings(*PERIOD)
+    with measured(engine, "page: lines grouped by employee"):
+        people = service.group_by_employee(service.payroll_lines(payroll.id))
+    with measured(engine, "page: one employee's lines"):
+        service.payroll_lines(payroll.id, {1})
+    with measured(engine, "approve (re-checks the figures)"):
+        service.approve_payroll(payroll.id, None)
+    with measured(engine, "Excel export"):
+        path = build_payroll_xlsx(payroll.id)
+    print(f"  lines: {len(payroll.lines)}, employees: {len(people)}, warnings: "
+          f"{len(warnings)}, total: {payroll.total}, xlsx: {os.path.getsize(path)} bytes")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -123,54 +131,21 @@ def main():
     lessons = max(10, int(25000 * args.scale))
     per_lesson = 12
 
-    url = os.environ.get("BENCH_DATABASE_URL")
-    tmp = None
-    if not url:
-        tmp = tempfile.NamedTemporaryFile(suffix=".db", delete=False)
-        url = f"sqlite:///{tmp.name}"
-
-    class BenchConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        REPORTS_FOLDER = tempfile.mkdtemp(prefix="tessera-bench-reports-")
-        UPLOAD_FOLDER = tempfile.mkdtemp(prefix="tessera-bench-uploads-")
-
-    from app import create_app
     from app.extensions import db
 
-    app = create_app(BenchConfig)
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.drop_all()
-        db.create_all()
-        started = time.perf_counter()
-        made_lessons, made_attendances = build(db, instructors, lessons, per_lesson)
-        print(f"{db.engine.dialect.name}: {instructors} instructors, {made_lessons} lessons, "
-              f"{made_attendances} attendances (built in {time.perf_counter() - started:.1f} s)")
-
-        from app.services import payroll as service
-        from app.services.payroll_exports import build_payroll_xlsx
-
-        engine = db.engine
-        with measured(engine, "calculate draft (first)"):
-            payroll = service.calculate_draft(*PERIOD)
-        with measured(engine, "recalculate draft"):
-            payroll = service.calculate_draft(*PERIOD)
-        with measured(engine, "warnings (unmarked, no rule)"):
-            warnings = service.payroll_warnings(*PERIOD)
-        with measured(engine, "page: lines grouped by employee"):
-            people = service.group_by_employee(service.payroll_lines(payroll.id))
-        with measured(engine, "page: one employee's lines"):
-            service.payroll_lines(payroll.id, {1})
-        with measured(engine, "approve (re-checks the figures)"):
-            service.approve_payroll(payroll.id, None)
-        with measured(engine, "Excel export"):
-            path = build_payroll_xlsx(payroll.id)
-        print(f"  lines: {len(payroll.lines)}, employees: {len(people)}, warnings: "
-              f"{len(warnings)}, total: {payroll.total}, xlsx: {os.path.getsize(path)} bytes")
-    if tmp is not None:
-        os.unlink(tmp.name)
+    with temporary_folder("tessera-bench-payroll-") as instance:
+        app = build_app(database_url(instance), instance)
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.drop_all()
+            db.create_all()
+            with stopwatch() as built:
+                made_lessons, made_attendances = build(db, instructors, lessons, per_lesson)
+            print(f"{db.engine.dialect.name}: {instructors} instructors, {made_lessons} lessons, "
+                  f"{made_attendances} attendances (built in {built.seconds:.1f} s)")
+            report(db.engine)
 
 
 if __name__ == "__main__":

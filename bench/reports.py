@@ -5,23 +5,19 @@ allocations) and the ratio to the floor: xlsxwriter writing the same rows, with 
 formats, from a Python list already in memory. Builds its own data in a temporary SQLite file
 (or on PostgreSQL when BENCH_DATABASE_URL is set).
 
-    /tmp/probe-venv/bin/python bench/reports.py              # 1,000,000 rows
-    /tmp/probe-venv/bin/python bench/reports.py --scale 0.05 # 50,000 rows, quick
+    .venv/bin/python bench/reports.py              # 1,000,000 rows
+    .venv/bin/python bench/reports.py --scale 0.05 # 50,000 rows, quick
 """
 import argparse
 import gc
 import os
 import random
 import resource
-import shutil
-import sys
-import tempfile
-import time
 import tracemalloc
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from _common import build_app, database_url, measure, stopwatch, temporary_folder
 
 MARKS_PER_LESSON = 10
 
@@ -56,20 +52,6 @@ def reset_peak():
             handle.write("5")
     except OSError:
         pass
-
-
-def make_app(database_url, folder):
-    from config import Config
-
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_url
-        REPORTS_FOLDER = os.path.join(folder, "reports")
-        UPLOAD_FOLDER = os.path.join(folder, "uploads")
-        WTF_CSRF_ENABLED = False
-
-    from app import create_app
-
-    return create_app(BenchConfig)
 
 
 def build_data(db, rows):
@@ -157,53 +139,37 @@ def floor_write(report, rows, path):
     workbook.close()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 1,000,000 rows")
-    parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
-    parser.add_argument("--keep", action="store_true", help="keep the data and files")
-    args = parser.parse_args()
-    rows_wanted = max(MARKS_PER_LESSON, int(1_000_000 * args.scale))
-
-    folder = tempfile.mkdtemp(prefix="tessera-bench-reports-")
-    database_url = os.environ.get("BENCH_DATABASE_URL") or \
-        f"sqlite:///{os.path.join(folder, 'bench.db')}"
-    app = make_app(database_url, folder)
-    from sqlalchemy import event
-
+def report_to_excel(app, folder, rows_wanted, trace):
+    """Build the marks, then time the report to Excel, its memory, and the xlsxwriter floor."""
     from app.extensions import db
     from app.services.reports import get_report, parse_params
     from app.services.reports.excel import write_workbook
     from app.services.reports.registry import count_rows, iter_rows
 
     with app.app_context():
-        started = time.perf_counter()
-        marks = build_data(db, rows_wanted)
+        with stopwatch() as built:
+            marks = build_data(db, rows_wanted)
         print(f"database: {db.engine.dialect.name}; {marks:,} attendance marks built in "
-              f"{time.perf_counter() - started:.1f} s")
+              f"{built.seconds:.1f} s")
         report = get_report("attendance")
         params = parse_params(report, {"date_from": "2020-01-01", "date_to": "2030-12-31"})
-        statements = []
-        event.listen(db.engine, "before_cursor_execute",
-                     lambda *a: statements.append(a[2]))
         db.session.remove()
 
         gc.collect()
         reset_peak()
         rss_before = current_rss_mb()
         path = os.path.join(folder, "attendance.xlsx")
-        started = time.perf_counter()
-        total = count_rows(report, params)
-        written = write_workbook(report, params, path, total=total)
-        report_seconds = time.perf_counter() - started
+        with measure(db.engine) as excel:
+            total = count_rows(report, params)
+            written = write_workbook(report, params, path, total=total)
         rss_growth = rss_mb() - rss_before
-        print(f"report → Excel: {written:,} rows in {report_seconds:.1f} s "
-              f"({written / report_seconds:,.0f} rows/s), {len(statements)} SQL statements, "
+        print(f"report → Excel: {written:,} rows in {excel.seconds:.1f} s "
+              f"({written / excel.seconds:,.0f} rows/s), {excel.queries} SQL statements, "
               f"file {os.path.getsize(path) / 1e6:.1f} MB, peak resident memory "
               f"{rss_before:.0f} → {rss_before + rss_growth:.0f} MB (+{rss_growth:.1f} MB)")
         db.session.remove()
 
-        if not args.no_trace:
+        if trace:
             tracemalloc.start()
             write_workbook(report, params, os.path.join(folder, "traced.xlsx"))
             _current, peak = tracemalloc.get_traced_memory()
@@ -213,16 +179,28 @@ def main():
 
         rows = list(iter_rows(report, params))
         print(f"(the same rows as a Python list: resident memory now {current_rss_mb():.0f} MB)")
-        started = time.perf_counter()
-        floor_write(report, rows, os.path.join(folder, "floor.xlsx"))
-        floor_seconds = time.perf_counter() - started
-        print(f"floor (xlsxwriter from a list): {floor_seconds:.1f} s "
-              f"({len(rows) / floor_seconds:,.0f} rows/s)")
-        print(f"ratio report / floor: {report_seconds / floor_seconds:.2f}")
-    if args.keep:
-        print(f"files in {folder}")
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
+        with stopwatch() as floor:
+            floor_write(report, rows, os.path.join(folder, "floor.xlsx"))
+        print(f"floor (xlsxwriter from a list): {floor.seconds:.1f} s "
+              f"({len(rows) / floor.seconds:,.0f} rows/s)")
+        print(f"ratio report / floor: {excel.seconds / floor.seconds:.2f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 1,000,000 rows")
+    parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument("--keep", action="store_true", help="keep the data and files")
+    args = parser.parse_args()
+    rows_wanted = max(MARKS_PER_LESSON, int(1_000_000 * args.scale))
+
+    from config import Config
+
+    with temporary_folder("tessera-bench-reports-", keep=args.keep) as folder:
+        app = build_app(database_url(folder), folder, base=Config, WTF_CSRF_ENABLED=False)
+        report_to_excel(app, folder, rows_wanted, trace=not args.no_trace)
+        if args.keep:
+            print(f"files in {folder}")
 
 
 if __name__ == "__main__":

@@ -2,47 +2,31 @@
 (30 rooms, 60 instructors, 400 groups, 6,000 lessons a week, 3,000 active passes), with wall
 time and SQL query counts per request.
 
-    /tmp/probe-venv/bin/python bench/timetable.py              # the sizes above
-    /tmp/probe-venv/bin/python bench/timetable.py --scale 0.1  # a tenth of the lessons
+    .venv/bin/python bench/timetable.py              # the sizes above
+    .venv/bin/python bench/timetable.py --scale 0.1  # a tenth of the lessons
     BENCH_DATABASE_URL=postgresql://… bench/timetable.py       # also on PostgreSQL
 
 The grid's query count does not depend on the number of lessons shown (it is printed for a
 small and a full week). Marking a lesson held writes every session off in one batch
-(app/services/write_offs.py): one SELECT of the candidate passes, one guarded UPDATE of all the
-counters, one INSERT per table — constant whatever the class size (16 statements for 30 people
-on PostgreSQL, 18 on SQLite where the new rows' ids are numbered under the writer lock so the
-INSERT is one executemany; 222 before the batch). Re-marking an already held lesson is constant.
+(app/services/money/write_offs.py): one SELECT of the candidate passes, one guarded UPDATE of all
+the counters, one INSERT per table on PostgreSQL — constant whatever the class size (16
+statements for 30 people; 222 before the batch). SQLite cannot tie returned ids to rows, so
+SQLAlchemy inserts the new rows one by one there: only the INSERTs grow with the class.
+Re-marking an already held lesson is constant.
 """
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from sqlalchemy import event, insert, text  # noqa: E402
+from _common import (
+    NO_REDIS, analyze, build_app, create_manager, login, measure, median, median_get,
+    print_header, print_row, run_on_databases, stopwatch,
+)
+from sqlalchemy import insert
 
 RUNS = 5
 ROOMS, INSTRUCTORS, GROUPS, MEMBERS, SERVICES = 30, 60, 400, 10, 10
 SLOTS = 30  # 07:00 .. 22:00 by 30 minutes
-
-
-def build_app(url, instance):
-    from config import TestConfig
-
-    class BenchConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        UPLOAD_FOLDER = os.path.join(instance, "uploads")
-        REPORTS_FOLDER = os.path.join(instance, "reports")
-        REDIS_URL = "redis://127.0.0.1:1/0"
-
-    from app import create_app
-
-    return create_app(BenchConfig)
 
 
 def populate(db, lessons_per_week, monday):
@@ -111,41 +95,9 @@ def populate(db, lessons_per_week, monday):
     return big_id
 
 
-class Counter:
-    def __init__(self, engine):
-        self.engine, self.statements = engine, []
-
-    def __enter__(self):
-        self.statements.clear()
-        event.listen(self.engine, "before_cursor_execute", self._before)
-        self.started = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.ms = (time.perf_counter() - self.started) * 1000
-        event.remove(self.engine, "before_cursor_execute", self._before)
-
-    def _before(self, conn, cursor, statement, *args):
-        self.statements.append(statement)
-
-
-def median_get(engine, web, path):
-    results = []
-    for _ in range(RUNS):
-        with Counter(engine) as counter:
-            response = web.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        results.append((counter.ms, len(counter.statements)))
-    results.sort()
-    return results[len(results) // 2]
-
-
-def run(url, scale):
-    instance = tempfile.mkdtemp(prefix="tessera-bench-timetable-")
-    app = build_app(url, instance)
+def run(url, instance, scale):
+    app = build_app(url, instance, REDIS_URL=NO_REDIS)
     from app.extensions import db
-    from app.security import MANAGER
-    from app.services.users import ensure_user, sync_roles
 
     today = date.today()
     monday = today - timedelta(days=today.weekday())
@@ -153,21 +105,16 @@ def run(url, scale):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        sync_roles()
-        ensure_user("bench", "pw", "Bench", "Manager", "bench@x.local", [MANAGER])
-        db.session.commit()
-        started = time.perf_counter()
-        big_id = populate(db, lessons_per_week, monday)
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("ANALYZE"))
-        load = time.perf_counter() - started
+        create_manager()
+        with stopwatch() as load:
+            big_id = populate(db, lessons_per_week, monday)
+            analyze(db)
         engine = db.engine
-    web = app.test_client()
-    web.post("/login/", data={"username": "bench", "password": "pw"})
+    web = login(app)
     print(f"\n{url.split('://')[0]}: {lessons_per_week:,} lessons a week, {ROOMS} rooms, "
-          f"{INSTRUCTORS} instructors, {GROUPS} groups (built in {load:.1f} s); median of {RUNS}")
-    print(f"{'what':<46} {'ms':>8} {'queries':>8}")
+          f"{INSTRUCTORS} instructors, {GROUPS} groups (built in {load.seconds:.1f} s); "
+          f"median of {RUNS}")
+    print_header(f"{'what':<46}")
     wednesday = (monday + timedelta(days=2)).isoformat()
     quiet_day = (monday + timedelta(days=8)).isoformat()
     for label, path in (
@@ -177,8 +124,7 @@ def run(url, scale):
             ("week grid, one room", f"/timetable/?view=week&room=1&date={wednesday}"),
             ("week grid, one instructor", f"/timetable/?view=week&instructor=2&date={wednesday}"),
             ("attendance page, 30 members", f"/attendance/{big_id}")):
-        ms, queries = median_get(engine, web, path)
-        print(f"{label:<46} {ms:>8.1f} {queries:>8}")
+        print_row(f"{label:<46}", median_get(engine, web, path, RUNS))
     with app.app_context():
         from app.models.timetable import GroupMember
 
@@ -187,21 +133,19 @@ def run(url, scale):
     payload = {"marks": [{"client_id": c, "status": "present"} for c in members], "held": True}
     marks, remarks = [], []
     for _ in range(RUNS):
-        with Counter(engine) as counter:
+        with measure(engine) as result:
             response = web.post(f"/api/v1/lesson/{big_id}/attendance", json=payload)
         assert response.status_code == 200 and len(response.json["write_offs"]) == 30, \
             response.get_data(as_text=True)
-        marks.append((counter.ms, len(counter.statements)))
-        with Counter(engine) as counter:
+        marks.append(result)
+        with measure(engine) as result:
             response = web.post(f"/api/v1/lesson/{big_id}/attendance", json=payload)
         assert response.json["write_offs"] == []
-        remarks.append((counter.ms, len(counter.statements)))
+        remarks.append(result)
         assert web.post(f"/api/v1/lesson/{big_id}/undo").status_code == 200
     for label, results in (("mark 30 present + held (30 write-offs)", marks),
                            ("mark the held lesson again (idempotent)", remarks)):
-        results.sort()
-        ms, queries = results[len(results) // 2]
-        print(f"{label:<46} {ms:>8.1f} {queries:>8}")
+        print_row(f"{label:<46}", median(results))
 
 
 def main():
@@ -210,19 +154,7 @@ def main():
                         help="fraction of the 6,000 weekly lessons to build (default 1.0)")
     parser.add_argument("--url", help="run on this database only (used for PostgreSQL)")
     args = parser.parse_args()
-    if args.url:
-        run(args.url, args.scale)
-        return
-    handle, path = tempfile.mkstemp(suffix=".db", prefix="tessera-bench-timetable-")
-    os.close(handle)
-    try:
-        run(f"sqlite:///{path}", args.scale)
-    finally:
-        os.remove(path)
-    if os.environ.get("BENCH_DATABASE_URL"):
-        # FAB's AppBuilder is a process-wide singleton: a second app needs a fresh process
-        subprocess.run([sys.executable, os.path.abspath(__file__), "--scale", str(args.scale),
-                        "--url", os.environ["BENCH_DATABASE_URL"]], check=True)
+    run_on_databases(args, "tessera-bench-timetable-", run, args.scale)
 
 
 if __name__ == "__main__":
