@@ -108,6 +108,9 @@ class Config:
     TIMETABLE_DAY_END = "22:00"
     TIMETABLE_SLOT_MINUTES = 30
     REPORT_RETENTION_DAYS = int(os.environ.get("TESSERA_REPORT_RETENTION_DAYS", "14"))
+    # REST API: a PUT must name the version it read (If-Match ETag or "version"); off lets old
+    # clients overwrite blindly.
+    API_REQUIRE_VERSION = _env_bool("TESSERA_API_REQUIRE_VERSION", True)
 
     WKHTMLTOPDF_PATH = os.environ.get("WKHTMLTOPDF_PATH", "/usr/bin/wkhtmltopdf")
 

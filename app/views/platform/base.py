@@ -2,7 +2,7 @@
 menu registration."""
 import logging
 
-from flask import flash, request
+from flask import current_app, flash, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.exceptions import FABException
@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 STALE_MESSAGE = _l("Someone else changed this record while you were editing it. "
                    "Your changes were not saved: reload the record and apply them again.")
+VERSION_REQUIRED_MESSAGE = _l(
+    "Say which version of the record you are changing: send the ETag you read in an If-Match "
+    "header, or its version in a \"version\" field.")
 INTEGRITY_MESSAGE = _l("This would duplicate or break a link to another record; nothing was saved.")
 
 # ModelView method -> action; FAB then checks can_<action> on the view's resource.
@@ -165,12 +168,56 @@ class TesseraModelView(ModelView):
 
 
 class TesseraModelApi(ModelRestApi):
-    """A ModelRestApi sharing its resource and actions with the pages."""
+    """A ModelRestApi sharing its resource and actions with the pages.
+
+    Stale edits are refused here as on the pages: reading a versioned record answers its
+    version as the ``ETag``; a PUT names the version it read (``If-Match`` with that ETag, or a
+    ``"version"`` field) and is refused with 412 and the current values when the record changed
+    since. A PUT naming no version is refused with 428 while ``API_REQUIRE_VERSION`` is on
+    (the default), so two readers can never silently overwrite each other."""
 
     method_permission_name = API_ACTIONS
     allow_browser_login = True
     page_size = 25
     max_page_size = 500
+
+    def get_headless(self, pk, **kwargs):
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200 and hasattr(self.datamodel.obj, "version"):
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None:
+                response.set_etag(str(item.version))
+        return response
+
+    def put_headless(self, pk):
+        if not hasattr(self.datamodel.obj, "version"):
+            return super().put_headless(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        sent = _version_sent()
+        if sent is None:
+            if current_app.config.get("API_REQUIRE_VERSION", True):
+                return self.response(428, message=str(VERSION_REQUIRED_MESSAGE))
+        elif sent != str(item.version):
+            response = self.response(
+                412, message=str(STALE_MESSAGE),
+                result=self.show_model_schema.dump(item, many=False), version=item.version)
+            response.set_etag(str(item.version))
+            return response
+        return super().put_headless(pk)
+
+
+def _version_sent():
+    """The version a PUT says it read: the ``If-Match`` ETag, else a ``version`` field (taken out
+    of the body, which then holds only the record's fields)."""
+    tags = request.if_match.as_set(include_weak=True)
+    if tags:
+        return next(iter(tags))
+    payload = request.get_json(silent=True)
+    if isinstance(payload, dict) and "version" in payload:
+        return str(payload.pop("version"))
+    return None
 
 
 def add_menu_view(appbuilder, view, name, category, icon=None, label=None, category_label=None,

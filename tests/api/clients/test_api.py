@@ -58,7 +58,7 @@ def test_post_guardians_must_be_objects(db, app, api_token):
 def test_put_into_minor_without_guardian_is_refused(db, app, api_token):
     adult_id = make_client(birth_date=date(1990, 1, 1)).id
     response = app.test_client().put(f"/api/v1/client/{adult_id}", headers=api_token(MANAGER),
-                                     json={"birth_date": _minor()})
+                                     json={"birth_date": _minor(), "version": 1})
     assert response.status_code == 400
     assert "guardian" in response.json["message"]
     db.session.remove()
@@ -124,12 +124,16 @@ def test_medical_notes_as_api_input(db, app, api_token, role, allowed):
         "first_name": "A", "last_name": "B", "medical_notes": "diabetes"})
     assert response.status_code == (201 if allowed else 422)
     patient = make_client(medical_notes=SECRET)
-    response = api.put(f"/api/v1/client/{patient.id}", headers=headers,
-                       json={"medical_notes": "changed", "notes": "x"})
+    url = f"/api/v1/client/{patient.id}"
+
+    def if_match():  # the version read just before, as a careful API client sends it
+        return {**headers, "If-Match": api.get(url, headers=headers).headers["ETag"]}
+
+    response = api.put(url, headers=if_match(), json={"medical_notes": "changed", "notes": "x"})
     assert response.status_code == (200 if allowed else 422)
     assert (SECRET in _text(response)) is False
     # an edit of other fields by a role without the permission keeps the notes
-    response = api.put(f"/api/v1/client/{patient.id}", headers=headers, json={"notes": "y"})
+    response = api.put(url, headers=if_match(), json={"notes": "y"})
     assert response.status_code == 200
     assert "medical_notes" not in response.json["result"] or allowed
     db.session.remove()

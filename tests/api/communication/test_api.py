@@ -76,10 +76,10 @@ def test_task_and_call_api_apply_the_rules(app, db, api_token, make_user):
         "text": "Call back", "due_at": "2026-03-10 10:00:00", "client_id": person.id})
     assert created.status_code == 201, created.json
     closing = client.put(f"/api/v1/task/{created.json['id']}", headers=headers,
-                         json={"status": "done"})
+                         json={"status": "done", "version": 1})
     assert closing.status_code == 400  # a closed task needs a result or a reaction
     closing = client.put(f"/api/v1/task/{created.json['id']}", headers=headers,
-                         json={"status": "done", "result_id": result.id})
+                         json={"status": "done", "result_id": result.id, "version": 1})
     assert closing.status_code == 200
     assert db.session.scalar(select(Task.done_at)) is not None
     call = client.post("/api/v1/call/", headers=headers, json={
