@@ -111,6 +111,10 @@ class Config:
     # REST API: a PUT must name the version it read (If-Match ETag or "version"); off lets old
     # clients overwrite blindly.
     API_REQUIRE_VERSION = _env_bool("TESSERA_API_REQUIRE_VERSION", True)
+    # /metrics answers only "Authorization: Bearer <METRICS_TOKEN>" (404 while unset);
+    # /health fails while no cron scheduler beats, unless this is off.
+    METRICS_TOKEN = os.environ.get("TESSERA_METRICS_TOKEN")
+    HEALTH_REQUIRE_SCHEDULER = _env_bool("TESSERA_HEALTH_REQUIRE_SCHEDULER", True)
 
     WKHTMLTOPDF_PATH = os.environ.get("WKHTMLTOPDF_PATH", "/usr/bin/wkhtmltopdf")
 

@@ -1,4 +1,4 @@
-"""``flask`` commands: roles, demo data, worker, scheduler, translations."""
+"""``flask`` commands: roles, the first admin, demo data, worker, scheduler, translations."""
 import sys
 
 import click
@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 roles_cli = AppGroup("roles", help="Staff roles.")
 demo_cli = AppGroup("demo", help="Demo data.")
+users_cli = AppGroup("users", help="Staff accounts.")
 translate_cli = AppGroup("translate", help="Translation catalogs (pybabel flow).")
 
 
@@ -16,6 +17,25 @@ def roles_sync():
 
     created = sync_roles()
     click.echo("roles created: " + (", ".join(created) if created else "none (all present)"))
+
+
+@users_cli.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--firstname", prompt="First name")
+@click.option("--lastname", prompt="Last name")
+@click.option("--email", prompt=True)
+@click.password_option()
+def users_create_admin(username, firstname, lastname, email, password):
+    """Create the first Admin (the roles are created first, whatever the order of commands)."""
+    from app.services.platform import DomainError
+    from app.services.platform.users import create_admin
+
+    try:
+        user = create_admin(username, password, firstname, lastname, email)
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    click.echo(f"Admin {user.username} created with role(s): "
+               + ", ".join(role.name for role in user.roles))
 
 
 @demo_cli.command("load")
@@ -103,5 +123,5 @@ def translate_check():
 
 
 def register(app):
-    for command in (roles_cli, demo_cli, translate_cli, worker, cron):
+    for command in (roles_cli, users_cli, demo_cli, translate_cli, worker, cron):
         app.cli.add_command(command)

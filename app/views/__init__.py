@@ -5,7 +5,7 @@ The order here is the order of the menu.
 import importlib
 
 DOMAIN_VIEW_MODULES = [
-    "app.views.platform.jobs",
+    "app.views.platform.jobs", "app.views.platform.health",
     "app.views.audit.log",
     "app.views.clients.crud",
     "app.views.money.crud",

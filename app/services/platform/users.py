@@ -27,6 +27,18 @@ def ensure_user(username, password, first_name, last_name, email, role_names, lo
     return user
 
 
+def create_admin(username, password, first_name, last_name, email):
+    """The first Admin of a new installation: the roles are created first, so the account can
+    never end up without its role (FAB's ``fab create-admin`` run before them does)."""
+    from app.security import ADMIN
+    from app.services.platform.errors import Conflict
+
+    sync_roles()
+    if appbuilder.sm.find_user(username=username) is not None:
+        raise Conflict(f"A user named {username!r} already exists.", field="username")
+    return ensure_user(username, password, first_name, last_name, email, [ADMIN])
+
+
 def user_locale(user_id):
     """The language a user chose last time, or None."""
     from app.extensions import db
