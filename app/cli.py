@@ -66,11 +66,16 @@ def worker(queues, burst):
 
 @click.command("cron")
 def cron():
-    """Run rq's CronScheduler with Tessera's periodic jobs (reminders, housekeeping)."""
-    from app.jobs import redis_connection
-    from app.jobs.schedule import build_scheduler
+    """Run Tessera's periodic jobs (reminders, housekeeping) with rq's CronScheduler: one leader
+    among all `flask cron` processes, reconnecting after a Redis outage."""
+    import logging
 
-    build_scheduler(redis_connection()).start()
+    from app.jobs import redis_connection
+    from app.jobs.schedule import run_cron
+
+    logging.getLogger("app.jobs.schedule").setLevel(logging.INFO)
+    logging.getLogger("app.jobs.schedule").addHandler(logging.StreamHandler())
+    run_cron(redis_connection)
 
 
 @translate_cli.command("extract")

@@ -81,7 +81,7 @@ def _observe(response):
 
 
 def register(appbuilder):
-    app = appbuilder.app
+    app = current_app._get_current_object()  # views are registered inside the app context
     app.register_blueprint(blueprint)
     app.before_request(_start_timer)
     app.after_request(_observe)
