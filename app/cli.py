@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 roles_cli = AppGroup("roles", help="Staff roles.")
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="Staff accounts.")
+backup_cli = AppGroup("backup", help="Backups of the database and the uploaded files.")
 translate_cli = AppGroup("translate", help="Translation catalogs (pybabel flow).")
 
 
@@ -36,6 +37,40 @@ def users_create_admin(username, firstname, lastname, email, password):
         raise click.ClickException(str(exc.message)) from exc
     click.echo(f"Admin {user.username} created with role(s): "
                + ", ".join(role.name for role in user.roles))
+
+
+@backup_cli.command("create")
+@click.option("--to", "target", default=None,
+              help="Folder for the archive (default: the instance folder's backups/).")
+def backup_create(target):
+    """Write one archive: the database, the uploaded files and a manifest with checksums."""
+    import os
+
+    from flask import current_app
+
+    from app.services.platform.backup import create_backup, read_manifest
+
+    target = target or os.path.join(os.path.dirname(current_app.config["UPLOAD_FOLDER"]),
+                                    "backups")
+    archive = create_backup(target)
+    rows = sum(read_manifest(archive)["row_counts"].values())
+    click.echo(f"{archive} ({rows} rows)")
+
+
+@backup_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds rows.")
+def backup_restore(archive, force):
+    """Restore an archive into an empty database (checksums are checked first)."""
+    from app.services.platform import DomainError
+    from app.services.platform.backup import restore_backup
+
+    try:
+        manifest = restore_backup(archive, force=force)
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    click.echo(f"restored the backup of {manifest['created_at']} "
+               f"({sum(manifest['row_counts'].values())} rows)")
 
 
 @demo_cli.command("load")
@@ -128,5 +163,5 @@ def translate_check():
 
 
 def register(app):
-    for command in (roles_cli, users_cli, demo_cli, translate_cli, worker, cron):
+    for command in (roles_cli, users_cli, backup_cli, demo_cli, translate_cli, worker, cron):
         app.cli.add_command(command)

@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [[ "$REDIS_URL" == redis://127.0.0.1:$REDIS_PORT/* ]]; then
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes \
     --dir instance --loglevel warning &
   pids+=($!)
   for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
