@@ -16,6 +16,9 @@ from app.services.platform.queue import (  # noqa: F401  (the jobs' API)
     QUEUES, enqueue, get_queue, redis_connection)
 
 RETRY_OUTSIDE = Retry(max=4, interval=[10, 30, 120, 600])
+# Jobs that build a file are idempotent (a rebuilt file replaces the old one): when their worker
+# dies, rq's registry cleanup finds them abandoned and this retries them.
+RETRY_REBUILD = Retry(max=3, interval=[10, 30, 60])
 
 _app = None
 _engine_pid = None

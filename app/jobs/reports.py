@@ -1,5 +1,5 @@
 """Report jobs (queue "reports"): build an Excel or PDF file and return its path."""
-from app.jobs import app_job, enqueue, report_progress
+from app.jobs import RETRY_REBUILD, app_job, enqueue, report_progress
 from app.services.reports.files import build_report_file, check_report_request
 
 
@@ -14,4 +14,4 @@ def start_report(name, data, fmt, user_id, locale=None):
     the RQ job."""
     params, kind = check_report_request(name, data, fmt)
     return enqueue(build_report, name, params, fmt, locale, queue="reports", kind=kind,
-                   user_id=user_id)
+                   user_id=user_id, retry=RETRY_REBUILD)

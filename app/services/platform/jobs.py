@@ -18,12 +18,14 @@ def job_status(rq_id, user, is_admin=False):
     if not is_admin and record.user_id != getattr(user, "id", None):
         raise Forbidden(_l("This job was started by someone else."))
     status, progress, meta = record.status, 100 if record.status == "finished" else 0, {}
+    retries_left = None
     try:
         job = Job.fetch(rq_id, connection=redis_connection())
         status = job.get_status(refresh=True)
         status = getattr(status, "value", status)
         meta = dict(job.meta or {})
         progress = meta.get("progress", progress)
+        retries_left = job.retries_left
     except NoSuchJobError:
         pass
     if status == "finished":
@@ -35,6 +37,8 @@ def job_status(rq_id, user, is_admin=False):
         "progress": progress,
         "meta": {k: v for k, v in meta.items() if k not in ("user_id",)},
         "error": record.error,
+        # a job retried after a failure or a lost worker: how many tries remain (None: no retry)
+        "retries_left": retries_left,
         "has_result": bool(record.result_path),
         "created_on": record.created_on.isoformat(),
         "finished_on": record.finished_on.isoformat() if record.finished_on else None,

@@ -7,7 +7,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import appbuilder as _appbuilder
-from app.jobs import enqueue
+from app.jobs import RETRY_REBUILD, enqueue
 from app.jobs.staff import build_payslip_pdf, export_payroll_xlsx
 from app.models.payroll import APPROVED, DRAFT, PAYROLL_STATUS_LABELS, RULE_KIND_LABELS
 from app.services.staff import payroll as service
@@ -127,7 +127,7 @@ class PayrollView(BaseView):
         except DomainError:
             abort(404)
         job = enqueue(export_payroll_xlsx, pk, _locale(), queue="reports",
-                      kind="payroll_xlsx", user_id=g.user.id)
+                      kind="payroll_xlsx", user_id=g.user.id, retry=RETRY_REBUILD)
         return _job_response(job)
 
 
@@ -179,7 +179,7 @@ class PayslipView(BaseView):
     def pdf(self, payroll_id, employee_id):
         self._check(payroll_id, employee_id)
         job = enqueue(build_payslip_pdf, payroll_id, employee_id, _locale(), queue="reports",
-                      kind="payslip_pdf", user_id=g.user.id)
+                      kind="payslip_pdf", user_id=g.user.id, retry=RETRY_REBUILD)
         return _job_response(job)
 
 
