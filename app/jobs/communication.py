@@ -4,7 +4,7 @@ the batch again with backoff; the claim on each message row keeps a rerun from s
 from rq import Retry
 from sqlalchemy import select
 
-from app.jobs import RETRY_OUTSIDE, app_job, enqueue, report_progress
+from app.jobs import RETRY_OUTSIDE, RETRY_REBUILD, app_job, enqueue, report_progress
 from app.services.communication.messaging import DEFAULT_RETRY_INTERVALS, batches, setting
 
 
@@ -99,9 +99,10 @@ def queue_mailing(mailing_id, user_id=None):
     from app.models.communication import Mailing
     from app.services.communication.mailings import start_mailing
 
-    start_mailing(mailing_id)
+    start_mailing(mailing_id)  # committed with the job's outbox row, never one without the other
+    # building the messages is idempotent: a lost worker's mailing is rebuilt and resumed
     job = enqueue(send_mailing, mailing_id, user_id, queue="messages", kind="mailing",
-                  user_id=user_id)
+                  user_id=user_id, retry=RETRY_REBUILD)
     # explicit columns: a job run in-process (RQ_ASYNC off) has closed the caller's session
     db.session.execute(update(Mailing).where(Mailing.id == mailing_id)
                        .values(job_id=job.id, changed_by_fk=user_id))

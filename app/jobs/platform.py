@@ -5,6 +5,7 @@ import time
 from flask import current_app
 
 from app.jobs import app_job, report_progress
+from app.services.platform import queue
 
 
 @app_job
@@ -25,3 +26,11 @@ def purge_expired_files(max_age_days=None):
         report_progress(index, len(names))
     report_progress(1, 1, removed=removed)
     return removed
+
+
+@app_job
+def relay_outbox():
+    """Hand to Redis the jobs started while it was unreachable (every minute)."""
+    handed = queue.relay_outbox()
+    report_progress(1, 1, relayed=handed)
+    return handed

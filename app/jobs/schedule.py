@@ -17,6 +17,7 @@ PERIODIC = [
     (passes.refresh_pass_statuses, "default", "5 0 * * *"),
     (messaging.send_reminders, "messages", "0 9 * * *"),
     (messaging.recover_stalled_messages, "messages", "*/5 * * * *"),
+    (maintenance.relay_outbox, "default", "* * * * *"),
 ]
 
 

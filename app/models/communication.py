@@ -63,6 +63,8 @@ class Mailing(AuditMixin, Model):
     started_at = Column(DateTime)
     finished_at = Column(DateTime)
     job_id = Column(String(64))
+    # set once every recipient's message row exists: only then may the mailing be finished
+    messages_built_at = Column(DateTime)
 
     messages = relationship("Message", back_populates="mailing", lazy="dynamic")
 

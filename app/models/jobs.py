@@ -1,4 +1,5 @@
-"""A record of each background job a user started, so its result can be found and downloaded."""
+"""A record of each background job, so its result can be found and downloaded — and the outbox
+the job waits in until Redis has it (``enqueued_on`` empty), so no job is lost while Redis is down."""
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
 from flask_appbuilder import Model
 
@@ -17,3 +18,9 @@ class JobRecord(Model):
     status = Column(String(20), nullable=False, default="queued")
     result_path = Column(String(500))
     error = Column(Text)
+    # the call, as the outbox relay hands it to Redis: queue, dotted function path, JSON of
+    # {"args", "kwargs", "retry": [max, intervals] or null}
+    queue = Column(String(20))
+    func = Column(String(200))
+    call = Column(Text)
+    enqueued_on = Column(DateTime, index=True)

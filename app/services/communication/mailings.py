@@ -149,7 +149,8 @@ def mailing_segment(mailing):
 
 
 def start_mailing(mailing_id):
-    """Move a draft mailing to ``sending`` (once: a second click or a race is refused)."""
+    """Move a draft mailing to ``sending`` (once: a second click or a race is refused). Not
+    committed here: the caller commits it together with the job that will send it."""
     result = db.session.execute(
         update(Mailing).where(Mailing.id == mailing_id, Mailing.status == "draft")
         .values(status="sending", started_at=datetime.now(), version=Mailing.version + 1)
@@ -158,7 +159,6 @@ def start_mailing(mailing_id):
         if db.session.get(Mailing, mailing_id) is None:
             raise NotFound(_l("Not found."))
         raise Conflict(_l("This mailing has already been sent."))
-    db.session.commit()
 
 
 def prepare_mailing_messages(mailing_id, on_date=None):
@@ -176,19 +176,26 @@ def prepare_mailing_messages(mailing_id, on_date=None):
         rows = build_messages(outgoing, mailing.channel, templates, "mailing", mailing.id, on_date)
         queued.extend(store_messages(rows))
         db.session.commit()
+    db.session.execute(update(Mailing).where(Mailing.id == mailing_id)
+                       .values(messages_built_at=datetime.now())
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
     return queued
 
 
 def finish_mailing_if_complete(mailing_id):
-    """When none of a sending mailing's messages is queued or being sent, mark it done (once,
-    by a conditional UPDATE) and create its call-back tasks. Returns True when it finished."""
+    """When every recipient's message has been built and none is queued or being sent, mark the
+    mailing done (once, by a conditional UPDATE) and create its call-back tasks. Returns True
+    when it finished. A mailing whose job has not built its messages yet (still in the outbox,
+    or its worker died) is never finished with fewer messages than recipients."""
     pending = db.session.scalar(
         select(func.count()).select_from(Message)
         .where(Message.mailing_id == mailing_id, Message.status.in_(("queued", "sending"))))
     if pending:
         return False
     result = db.session.execute(
-        update(Mailing).where(Mailing.id == mailing_id, Mailing.status == "sending")
+        update(Mailing).where(Mailing.id == mailing_id, Mailing.status == "sending",
+                              Mailing.messages_built_at.is_not(None))
         .values(status="done", finished_at=datetime.now(), version=Mailing.version + 1)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:

@@ -1,5 +1,6 @@
 """Following background jobs: status and progress for the starter, the list for Admin."""
 from flask_babel import lazy_gettext as _l
+from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
@@ -26,8 +27,8 @@ def job_status(rq_id, user, is_admin=False):
         meta = dict(job.meta or {})
         progress = meta.get("progress", progress)
         retries_left = job.retries_left
-    except NoSuchJobError:
-        pass
+    except (NoSuchJobError, RedisError):
+        pass  # gone from Redis, or Redis unreachable: the record tells what is known
     if status == "finished":
         progress = 100
     return {
@@ -40,6 +41,8 @@ def job_status(rq_id, user, is_admin=False):
         # a job retried after a failure or a lost worker: how many tries remain (None: no retry)
         "retries_left": retries_left,
         "has_result": bool(record.result_path),
+        # started while Redis was unreachable: waits in the outbox, relayed within a minute
+        "waiting_for_queue": record.func is not None and record.enqueued_on is None,
         "created_on": record.created_on.isoformat(),
         "finished_on": record.finished_on.isoformat() if record.finished_on else None,
     }

@@ -1,16 +1,26 @@
-"""The job queues: the Redis connection, the three queues, enqueueing with a ``JobRecord``.
+"""The job queues: the Redis connection, the three queues, enqueueing through an outbox.
 
 Below the jobs layer so that services that follow jobs (``platform.jobs``) and the job modules
 share one definition; the job functions themselves live in ``app/jobs/``.
 """
+import json
+import logging
+import uuid
+from datetime import datetime, timedelta
+
 from flask import current_app
 from redis import Redis
-from rq import Queue
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, Retry
+from rq.job import Job
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models.jobs import JobRecord
 
 QUEUES = ("default", "messages", "reports")
+log = logging.getLogger(__name__)
 
 
 def redis_connection(url=None):
@@ -28,20 +38,69 @@ def get_queue(name="default", connection=None):
     )
 
 
+class PendingJob:
+    """Stands for a job still in the outbox (Redis was unreachable): it has its id already."""
+
+    def __init__(self, rq_id):
+        self.id = rq_id
+
+    def get_status(self, refresh=False):
+        return "queued"
+
+
 def enqueue(func, *args, queue="default", kind=None, user_id=None, retry=None, **kwargs):
-    """Enqueue ``func`` and keep a ``JobRecord`` so the starter can follow and download it."""
-    q = get_queue(queue)
-    job = q.create_job(
-        func,
-        args=args,
-        kwargs=kwargs,
-        retry=retry,
-        result_ttl=7 * 24 * 3600,
-        failure_ttl=30 * 24 * 3600,
-        meta={"progress": 0, "user_id": user_id},
-    )
-    record = JobRecord(rq_id=job.id, kind=kind or func.__name__, user_id=user_id)
+    """Write the job into the outbox — a ``JobRecord`` committed together with whatever the
+    caller changed in this transaction — then hand it to Redis. When Redis is unreachable the
+    job waits in the outbox and ``relay_outbox`` hands it over once Redis is back: the caller
+    gets its id either way and no work is lost. Returns the rq job (or a ``PendingJob``)."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+    call = {"args": list(args), "kwargs": kwargs,
+            "retry": [retry.max, list(retry.intervals)] if retry else None}
+    record = JobRecord(rq_id=uuid.uuid4().hex, kind=kind or func.__name__, user_id=user_id,
+                       queue=queue, func=f"{func.__module__}.{func.__name__}",
+                       call=json.dumps(call))
     db.session.add(record)
     db.session.commit()
-    q.enqueue_job(job)
+    return _push(record.id)
+
+
+def _push(record_id):
+    """Claim the outbox row (so the relay and the starter never both push it), push the job to
+    Redis, or give the claim back when Redis is unreachable."""
+    claimed = db.session.execute(
+        update(JobRecord).where(JobRecord.id == record_id, JobRecord.enqueued_on.is_(None))
+        .values(enqueued_on=datetime.now()).execution_options(synchronize_session=False))
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return None
+    record = db.session.get(JobRecord, record_id)
+    rq_id, queue_name = record.rq_id, record.queue
+    call = json.loads(record.call)
+    retry = Retry(max=call["retry"][0], interval=call["retry"][1]) if call["retry"] else None
+    try:
+        q = get_queue(queue_name)
+        job = q.create_job(record.func, args=call["args"], kwargs=call["kwargs"], job_id=rq_id,
+                           retry=retry, result_ttl=7 * 24 * 3600, failure_ttl=30 * 24 * 3600,
+                           meta={"progress": 0, "user_id": record.user_id})
+        q.enqueue_job(job)
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        log.warning("Redis unreachable, job %s waits in the outbox: %s", rq_id, exc)
+        db.session.rollback()
+        db.session.execute(update(JobRecord).where(JobRecord.id == record_id)
+                           .values(enqueued_on=None).execution_options(synchronize_session=False))
+        db.session.commit()
+        return PendingJob(rq_id)
     return job
+
+
+def relay_outbox(grace_seconds=30, limit=500):
+    """Hand to Redis every job still in the outbox after ``grace_seconds`` (its starter could
+    not reach Redis); returns how many were handed over. Rows older than the outbox (no
+    ``func``) are left alone."""
+    since = datetime.now() - timedelta(seconds=grace_seconds)
+    ids = db.session.scalars(
+        select(JobRecord.id).where(JobRecord.enqueued_on.is_(None), JobRecord.func.is_not(None),
+                                   JobRecord.created_on <= since)
+        .order_by(JobRecord.id).limit(limit)).all()
+    return sum(1 for record_id in ids if isinstance(_push(record_id), Job))
