@@ -67,3 +67,42 @@ def test_even_raw_markup_cannot_read_local_files(db, tmp_path):
     text = pdf_text(path)
     assert "start" in text
     assert "PWNED" not in text and "root:x:0:0" not in text
+
+
+def _png(width=40, height=20):
+    """A small solid PNG, written by hand (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + b"\x2c\x3e\x50" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_the_logo_comes_from_the_static_folder_only(app, db, tmp_path):
+    static = tmp_path / "static"
+    (static / "img").mkdir(parents=True)
+    (static / "img" / "logo.png").write_bytes(_png())
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(_png())
+    saved_folder, saved_logo = app.static_folder, app.config.get("CENTRE_LOGO")
+    app.static_folder = str(static)
+    try:
+        client = make_client()
+        app.config["CENTRE_LOGO"] = "img/logo.png"
+        with_logo = build_pdf(issue_document("registration_card", client_id=client.id).id)
+        app.config["CENTRE_LOGO"] = "../secret.png"  # outside the static folder: not printed
+        without = build_pdf(issue_document("registration_card", client_id=client.id).id)
+    finally:
+        app.static_folder, app.config["CENTRE_LOGO"] = saved_folder, saved_logo
+
+    def images(path):
+        listing = subprocess.run(["pdfimages", "-list", path], capture_output=True, text=True)
+        return len(listing.stdout.splitlines()) - 2
+
+    assert images(with_logo) == 1
+    assert images(without) == 0
