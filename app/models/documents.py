@@ -64,6 +64,7 @@ class Document(AuditMixin, Model):
     email_to = Column(String(150))
     email_status = Column(String(10))
     email_claim = Column(String(40))
+    email_claimed_on = Column(DateTime)
     emailed_on = Column(DateTime)
     email_error = Column(Text)
 

@@ -59,6 +59,7 @@ def upgrade():
     sa.Column('email_to', sa.String(length=150), nullable=True),
     sa.Column('email_status', sa.String(length=10), nullable=True),
     sa.Column('email_claim', sa.String(length=40), nullable=True),
+    sa.Column('email_claimed_on', sa.DateTime(), nullable=True),
     sa.Column('emailed_on', sa.DateTime(), nullable=True),
     sa.Column('email_error', sa.Text(), nullable=True),
     sa.Column('created_on', sa.DateTime(), nullable=False),

@@ -8,14 +8,16 @@ retried or duplicated job finds the row no longer ``requested`` and sends nothin
 failure (server unreachable, 4xx) gives the claim back for the retry; a permanent one (5xx)
 marks it ``failed`` with the server's answer. The mail carries a Message-ID derived from the
 document's number, so a resend after a worker crash between acceptance and marking is dropped
-by the receiving systems.
+by the receiving systems. A claim older than ``MESSAGE_CLAIM_TIMEOUT`` seconds (its worker died)
+may be taken again, by a new request or a retried job.
 """
 import os
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 
 from app.extensions import db
 from app.models.documents import Document
@@ -31,7 +33,9 @@ def request_email(document_id, to=None):
     document = get_document(document_id)
     if document.status == "cancelled":
         raise Conflict(_l("A cancelled document cannot be sent."))
-    if document.email_status in ("requested", "sending", "sent"):
+    stale = (document.email_status == "sending" and document.email_claimed_on is not None
+             and document.email_claimed_on < _stale_before())
+    if document.email_status in ("requested", "sending", "sent") and not stale:
         raise Conflict(_l("This document has already been sent or is being sent."))
     address = (to or "").strip()
     if not address:
@@ -46,11 +50,19 @@ def request_email(document_id, to=None):
     return document
 
 
+def _stale_before():
+    timeout = current_app.config.get("MESSAGE_CLAIM_TIMEOUT") or 300
+    return datetime.now() - timedelta(seconds=timeout)
+
+
 def _claim(document_id, token):
     table = Document.__table__
     result = db.session.execute(
-        update(table).where(table.c.id == document_id, table.c.email_status == "requested")
-        .values(email_status="sending", email_claim=token)
+        update(table).where(table.c.id == document_id,
+                            or_(table.c.email_status == "requested",
+                                and_(table.c.email_status == "sending",
+                                     table.c.email_claimed_on < _stale_before())))
+        .values(email_status="sending", email_claim=token, email_claimed_on=datetime.now())
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1

@@ -4,11 +4,15 @@ import os
 
 from flask import g, send_file, url_for
 from flask_appbuilder.api import BaseApi, expose, protect
+from flask_babel import lazy_gettext as _l
 
 from app.jobs.documents import start_email, start_pdf
 from app.services.documents import issue_document
 from app.services.documents.emailing import request_email
 from app.services.documents.issuing import cancel_document, document_file, get_document
+from app.services.platform import DomainError
+
+SUBJECT_TYPES = ("client", "organisation", "payment", "certificate")
 from app.views.platform.api_support import api_action, iso, json_body, json_date, json_int
 
 
@@ -26,6 +30,26 @@ def document_json(document):
         "pdf_url": (url_for("DocumentApi.pdf", pk=document.id)
                     if document.file_path and os.path.isfile(document.file_path) else None),
     }
+
+
+def _flatten(payload):
+    """Also accept ``"subject": {"type": "client", "id": 12}`` and ``"period": {"start": …,
+    "end": …}`` for the flat ``client_id`` / ``period_start`` / ``period_end`` fields."""
+    payload = dict(payload)
+    subject = payload.pop("subject", None)
+    if subject is not None:
+        if not isinstance(subject, dict) or subject.get("type") not in SUBJECT_TYPES:
+            raise DomainError(_l("subject must be an object like {\"type\": \"client\", "
+                                 "\"id\": 12}."), field="subject")
+        payload[f"{subject['type']}_id"] = subject.get("id")
+    period = payload.pop("period", None)
+    if period is not None:
+        if not isinstance(period, dict):
+            raise DomainError(_l("period must be an object like {\"start\": \"2026-01-01\", "
+                                 "\"end\": \"2026-01-31\"}."), field="period")
+        payload["period_start"] = period.get("start")
+        payload["period_end"] = period.get("end")
+    return payload
 
 
 class DocumentApi(BaseApi):
@@ -55,6 +79,8 @@ class DocumentApi(BaseApi):
                     organisation_id: {type: integer}
                     payment_id: {type: integer}
                     certificate_id: {type: integer}
+                    subject: {type: object, description: 'or {"type": "client", "id": 12}'}
+                    period: {type: object, description: 'or {"start": …, "end": …}'}
                     period_start: {type: string, format: date}
                     period_end: {type: string, format: date}
                     language: {type: string, enum: [en, ru, fr, uk, hy]}
@@ -63,7 +89,7 @@ class DocumentApi(BaseApi):
             400: {description: "refused (message, field)"}
             404: {description: "no such subject"}
         """
-        payload = json_body()
+        payload = _flatten(json_body())
         kind = payload.get("kind")
         document = issue_document(
             kind if isinstance(kind, str) else "",

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 from app.extensions import db
 from app.jobs.documents import start_email, start_pdf
@@ -61,7 +61,7 @@ class DocumentsView(BaseView):
     def new(self):
         values = {"kind": request.args.get("kind", "invoice"), **_subject_args(request.args),
                   "period_start": "", "period_end": "",
-                  "language": request.args.get("language") or str(g.get("locale") or "en")}
+                  "language": request.args.get("language") or str(get_locale() or "en")}
         return self._new_form(values)
 
     @expose("/new", methods=["POST"])

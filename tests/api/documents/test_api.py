@@ -94,3 +94,24 @@ def test_permissions(app, db, login, api_token):
     # not printed yet (no worker ran): no PDF
     assert app.test_client().get(f"/api/v1/document/{doc_id}/pdf",
                                  headers=headers).status_code == 404
+
+
+def test_subject_and_period_as_objects(app, db, login):
+    from datetime import date
+
+    client = make_client()
+    db.session.commit()
+    manager = login(MANAGER)
+    response = manager.post("/api/v1/document/", json={
+        "kind": "act", "subject": {"type": "client", "id": client.id},
+        "period": {"start": "2026-01-01", "end": "2026-01-31"}})
+    assert response.status_code == 202, response.get_data(as_text=True)
+    document = response.json["document"]
+    assert document["client_id"] == client.id
+    assert (document["period_start"], document["period_end"]) == ("2026-01-01", "2026-01-31")
+    assert date.fromisoformat(document["period_end"]).month == 1
+    bad = manager.post("/api/v1/document/", json={"kind": "act", "subject": {"type": "cat"}})
+    assert bad.status_code == 400 and bad.json["field"] == "subject"
+    bad = manager.post("/api/v1/document/", json={"kind": "act", "client_id": client.id,
+                                                  "period": "january"})
+    assert bad.status_code == 400 and bad.json["field"] == "period"

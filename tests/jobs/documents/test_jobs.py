@@ -110,3 +110,25 @@ def test_a_refused_server_gives_the_claim_back_for_the_retry(app, db, mailbox):
     assert db.session.get(Document, document.id).email_status == "requested"
     assert send_document_email(document.id) is True
     assert [mail["to"] for mail in mailbox.received] == [["other@example.com"]]
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_again_after_the_timeout(app, db, mailbox):
+    from datetime import datetime, timedelta
+
+    from app.services.platform import Conflict
+
+    client = make_client(email="d@example.com")
+    document = issue_document("registration_card", client_id=client.id)
+    db.session.commit()
+    # a worker claimed it a minute ago and is still sending: nobody else may
+    document.email_to, document.email_status = "d@example.com", "sending"
+    document.email_claim, document.email_claimed_on = "dead", datetime.now() - timedelta(minutes=1)
+    db.session.commit()
+    assert send_document_email(document.id) is False
+    with pytest.raises(Conflict):
+        request_email(document.id)
+    # the worker died long ago: the claim is stale, a retry sends it
+    document.email_claimed_on = datetime.now() - timedelta(hours=1)
+    db.session.commit()
+    assert send_document_email(document.id) is True
+    assert [mail["to"] for mail in mailbox.received] == [["d@example.com"]]
