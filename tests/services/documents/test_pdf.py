@@ -106,3 +106,46 @@ def test_the_logo_comes_from_the_static_folder_only(app, db, tmp_path):
 
     assert images(with_logo) == 1
     assert images(without) == 0
+
+
+def test_every_kind_prints_from_real_records(db):
+    from decimal import Decimal
+
+    from app.models.clients import ContactPerson, Organisation
+    from app.models.passes import GiftCertificate
+
+    organisation = Organisation(short_name="Acme", full_name="Acme Training Ltd",
+                                tax_id="7701234567")
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(ContactPerson(organisation_id=organisation.id, full_name="Ivan Petrov"))
+    person = make_client(first_name="Olga", organisation_id=organisation.id)
+    make_history(person)
+    certificate = GiftCertificate(code="GIFT-77", initial_amount=Decimal("50.00"),
+                                  balance=Decimal("50.00"), buyer_client_id=person.id)
+    db.session.add(certificate)
+    db.session.flush()
+    payment = make_payment(person, "30.00")
+    documents = [
+        issue_document("contract", client_id=person.id),
+        issue_document("contract", organisation_id=organisation.id),
+        issue_document("invoice", client_id=person.id),
+        issue_document("act", client_id=person.id),
+        issue_document("receipt", payment_id=payment.id),
+        issue_document("gift_certificate", certificate_id=certificate.id),
+        issue_document("registration_card", client_id=person.id),
+        issue_document("statement", client_id=person.id),
+        issue_document("reconciliation", organisation_id=organisation.id),
+    ]
+    db.session.commit()
+    texts = {document.kind + str(document.organisation_id or ""): pdf_text(build_pdf(document.id))
+             for document in documents}
+    assert "Acme Training Ltd" in texts[f"contract{organisation.id}"]
+    assert "Olga" in texts["contract"] and "€100.00" in texts["contract"]
+    assert "€115.00" in texts["invoice"] and "Amount due: €15.00" in texts["invoice"]
+    assert "€10.00" in texts["act"]
+    assert "€30.00" in texts["receipt"]
+    assert "GIFT-77" in texts["gift_certificate"] and "€50.00" in texts["gift_certificate"]
+    assert "Olga" in texts[f"reconciliation{organisation.id}"]
+    assert "€15.00" in texts[f"reconciliation{organisation.id}"]
+    assert "Closing balance: €15.00" in texts["statement"]
