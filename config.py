@@ -118,6 +118,19 @@ class Config:
 
     WKHTMLTOPDF_PATH = os.environ.get("WKHTMLTOPDF_PATH", "/usr/bin/wkhtmltopdf")
 
+    # Documents (contracts, invoices, receipts, statements…): the centre's requisites printed on
+    # every document, and where the PDFs are kept. CENTRE_LOGO is a file in app/static/ (the only
+    # local folder wkhtmltopdf may read), e.g. "img/logo.png"; empty prints no logo.
+    DOCUMENTS_FOLDER = os.path.join(INSTANCE_DIR, "documents")
+    CENTRE_LEGAL_NAME = os.environ.get("TESSERA_CENTRE_LEGAL_NAME", "")
+    CENTRE_ADDRESS = os.environ.get("TESSERA_CENTRE_ADDRESS", "")
+    CENTRE_TAX_ID = os.environ.get("TESSERA_CENTRE_TAX_ID", "")
+    CENTRE_BANK_DETAILS = os.environ.get("TESSERA_CENTRE_BANK_DETAILS", "")
+    CENTRE_PHONE = os.environ.get("TESSERA_CENTRE_PHONE", "")
+    CENTRE_EMAIL = os.environ.get("TESSERA_CENTRE_EMAIL", "")
+    CENTRE_LOGO = os.environ.get("TESSERA_CENTRE_LOGO", "")
+    CENTRE_SIGNATORY = os.environ.get("TESSERA_CENTRE_SIGNATORY", "")
+
 
 def _login_attempt_key():
     """Tests log in as many users from one address: count attempts per address and username."""

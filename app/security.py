@@ -77,6 +77,9 @@ GRANTS = {
         ("Dashboard", (R,)),
         ("Report", RW),
         ("Audit", (R,)),
+        # --- documents ---
+        ("Document", RW + ("cancel", "send")),
+        ("DocumentTemplate", (R,)),  # preview; editing templates is Admin's
     ],
     FRONT_DESK: [
         ("Client", RW + ("read_all", "export")),
@@ -101,6 +104,7 @@ GRANTS = {
         ("CheckIn", RW),
         ("Task", RW),
         ("Call", RW),
+        ("Document", RW + ("send",)),
     ],
     INSTRUCTOR: [
         # An instructor sees its own lessons and their members; services filter to "own"
@@ -129,6 +133,7 @@ GRANTS = {
         ("Payslip", (R,)),
         ("Dashboard", (R,)),
         ("Report", RW),
+        ("Document", RW + ("cancel", "send")),
     ],
     STOREKEEPER: [
         ("Product", RWD),

@@ -1,1 +1,9 @@
-"""Communication: templates, mailings, exactly-once delivery, reminders, tasks and calls."""
+"""Communication: templates, mailings, exactly-once delivery, reminders, tasks and calls.
+
+What other domains may use: the SMTP transport (with attachments, for documents) and its two
+failures (retry later / give up).
+"""
+from app.services.communication.delivery import SmtpTransport
+from app.services.communication.failures import PermanentFailure, TemporaryFailure
+
+__all__ = ["PermanentFailure", "SmtpTransport", "TemporaryFailure"]

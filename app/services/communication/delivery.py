@@ -59,7 +59,8 @@ class SmtpTransport:
             raise TemporaryFailure(f"SMTP server unreachable: {exc}", connection=True) from exc
         self._smtp = smtp
 
-    def send(self, to, subject, body, idempotency_key, to_name=None):
+    def send(self, to, subject, body, idempotency_key, to_name=None, attachments=()):
+        """Send one email; ``attachments`` are (file name, bytes, MIME type) triples."""
         if self._smtp is None:
             self._connect()
         mail = EmailMessage()
@@ -69,6 +70,9 @@ class SmtpTransport:
         mail["Date"] = formatdate(localtime=True)
         mail["Message-ID"] = message_id_header(idempotency_key)
         mail.set_content(body or "")
+        for filename, data, mime_type in attachments:
+            maintype, _sep, subtype = mime_type.partition("/")
+            mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
         try:
             self._smtp.send_message(mail)
         except smtplib.SMTPRecipientsRefused as exc:

@@ -1,0 +1,163 @@
+"""Issuing, listing, printing and cancelling documents.
+
+Rules. A document is issued for a subject its kind allows (see ``kinds``) and takes the next
+number of its kind's series for the current year in the same transaction (see ``numbering``).
+It is never deleted: cancelling keeps the number, records why and marks it ``cancelled``; a
+cancelled document cannot be cancelled again nor sent. Its PDF is built by a job from the
+template of its kind and language and kept under ``DOCUMENTS_FOLDER/<year>/``.
+"""
+import os
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models.clients import Client, Organisation
+from app.models.documents import Document
+from app.models.passes import GiftCertificate, Payment
+from app.services.documents.content import document_values
+from app.services.documents.kinds import DOCUMENT_KINDS, SUBJECTS, WITH_PERIOD
+from app.services.documents.numbering import next_number
+from app.services.documents.pdf import html_to_pdf
+from app.services.documents.templates import languages, render_source, template_source
+from app.services.platform import Conflict, DomainError, NotFound
+
+SUBJECT_MODELS = {"client": Client, "organisation": Organisation, "payment": Payment,
+                  "certificate": GiftCertificate}
+SUBJECT_NOT_FOUND = {
+    "client": _l("No such client."),
+    "organisation": _l("No such organisation."),
+    "payment": _l("No such payment."),
+    "certificate": _l("No such gift certificate."),
+}
+
+
+def documents_folder():
+    return current_app.config.get("DOCUMENTS_FOLDER") or os.path.join(
+        current_app.instance_path, "documents")
+
+
+def _subject(kind, subjects):
+    """(subject type, id) of the one subject given that the kind allows."""
+    given = {name: value for name, value in subjects.items() if value is not None}
+    allowed = SUBJECTS[kind]
+    picked = [name for name in allowed if name in given]
+    extra = [name for name in given if name not in allowed]
+    if extra:
+        raise DomainError(_l("This kind of document is not about %(subject)s.",
+                             subject=extra[0]), field=extra[0])
+    if len(picked) != 1:
+        raise DomainError(_l("Name one subject of the document: %(subjects)s.",
+                             subjects=", ".join(allowed)), field=allowed[0])
+    name = picked[0]
+    if db.session.get(SUBJECT_MODELS[name], given[name]) is None:
+        raise NotFound(SUBJECT_NOT_FOUND[name], field=name)
+    return name, given[name]
+
+
+def _period(kind, start, end):
+    if kind not in WITH_PERIOD:
+        return None, None
+    today = date.today()
+    start = start or today.replace(day=1)
+    end = end or max(today, start)
+    if end < start:
+        raise DomainError(_l("The period ends before it starts."), field="period_end")
+    return start, end
+
+
+def issue_document(kind, client_id=None, organisation_id=None, payment_id=None,
+                   certificate_id=None, period_start=None, period_end=None, language=None):
+    """Issue a numbered document (not yet printed: ``build_pdf`` does that in a job). The caller
+    commits; the number is taken in this transaction."""
+    if kind not in DOCUMENT_KINDS:
+        raise DomainError(_l("Unknown kind of document."), field="kind")
+    name, subject_id = _subject(kind, {"client": client_id, "organisation": organisation_id,
+                                       "payment": payment_id, "certificate": certificate_id})
+    start, end = _period(kind, period_start, period_end)
+    language = language or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    if language not in languages():
+        raise DomainError(_l("Unknown language."), field="language")
+    year = date.today().year
+    seq, number = next_number(kind, year)
+    document = Document(kind=kind, year=year, seq=seq, number=number, period_start=start,
+                        period_end=end, language=language, status="issued",
+                        **{f"{name}_id": subject_id})
+    if name == "payment":
+        document.client_id = db.session.get(Payment, subject_id).client_id
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def get_document(document_id):
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise NotFound(_l("No such document."))
+    return document
+
+
+def cancel_document(document_id, reason):
+    """Mark a document cancelled (it keeps its number); a reason is required."""
+    document = get_document(document_id)
+    if document.status == "cancelled":
+        raise Conflict(_l("This document is already cancelled."))
+    if not (reason or "").strip():
+        raise DomainError(_l("A reason is required."), field="reason")
+    document.status = "cancelled"
+    document.cancelled_on = datetime.now()
+    document.cancel_reason = reason.strip()
+    db.session.flush()
+    return document
+
+
+def render_html(document):
+    """The document as HTML, from its kind and language's template."""
+    source, _custom = template_source(document.kind, document.language)
+    return render_source(source, document_values(document), document.language)
+
+
+def build_pdf(document_id, progress=None):
+    """Print the document to ``DOCUMENTS_FOLDER/<year>/<number>.pdf`` (again, after a
+    cancellation) and remember the file; returns its path. The caller commits."""
+    document = get_document(document_id)
+    if progress:
+        progress(0, 2)
+    html = render_html(document)
+    if progress:
+        progress(1, 2)
+    path = os.path.join(documents_folder(), str(document.year), f"{document.number}.pdf")
+    html_to_pdf(html, path)
+    document.file_path = path
+    document.rendered_on = datetime.now()
+    db.session.flush()
+    if progress:
+        progress(2, 2)
+    return path
+
+
+def document_file(document_id):
+    """The path of a document's PDF, refused while it is not built yet."""
+    document = get_document(document_id)
+    if not document.file_path or not os.path.isfile(document.file_path):
+        raise NotFound(_l("This document's PDF is not ready yet."))
+    return document.file_path
+
+
+def client_documents(client_id, limit=50):
+    """The documents about a client (its payments' receipts included), newest first."""
+    return db.session.scalars(
+        select(Document).options(selectinload(Document.created_by))
+        .where(Document.client_id == client_id)
+        .order_by(Document.created_on.desc(), Document.id.desc()).limit(limit)).all()
+
+
+def recent_documents(limit=200):
+    return db.session.scalars(
+        select(Document).options(selectinload(Document.client),
+                                 selectinload(Document.organisation),
+                                 selectinload(Document.created_by))
+        .order_by(Document.created_on.desc(), Document.id.desc()).limit(limit)).all()

@@ -1,0 +1,51 @@
+"""The kinds of documents: their labels, the subject each one is about and whether it covers a
+period. Rule: a contract is about a client or an organisation; an invoice, an act, a
+registration card and a statement about a client; a receipt about a payment; a gift certificate
+about a certificate; a reconciliation about an organisation. Invoices, acts, statements and
+reconciliations cover a period (this month up to today when none is given)."""
+from flask_babel import lazy_gettext as _l
+
+from app.models.documents import DOCUMENT_KINDS  # noqa: F401  (part of this API)
+
+KIND_LABELS = {
+    "contract": _l("Contract"),
+    "invoice": _l("Invoice"),
+    "act": _l("Act of services rendered"),
+    "receipt": _l("Receipt"),
+    "gift_certificate": _l("Gift certificate"),
+    "registration_card": _l("Registration card"),
+    "statement": _l("Client statement"),
+    "reconciliation": _l("Reconciliation statement"),
+}
+SUBJECTS = {
+    "contract": ("client", "organisation"),
+    "invoice": ("client",),
+    "act": ("client",),
+    "receipt": ("payment",),
+    "gift_certificate": ("certificate",),
+    "registration_card": ("client",),
+    "statement": ("client",),
+    "reconciliation": ("organisation",),
+}
+SUBJECT_LABELS = {
+    "client": _l("Client"),
+    "organisation": _l("Organisation"),
+    "payment": _l("Payment"),
+    "certificate": _l("Gift certificate"),
+}
+WITH_PERIOD = {"invoice", "act", "statement", "reconciliation"}
+# the kinds a client's card offers to issue directly
+CLIENT_KINDS = tuple(kind for kind, subjects in SUBJECTS.items() if "client" in subjects)
+METHOD_LABELS = {
+    "cash": _l("Cash"), "card": _l("Card"), "transfer": _l("Bank transfer"),
+    "bonus": _l("Bonus points"), "certificate": _l("Gift certificate"),
+}
+PURPOSE_LABELS = {
+    "pass": _l("Pass"), "sale": _l("Sale"), "course": _l("Course"), "invoice": _l("Invoice"),
+    "certificate": _l("Gift certificate"), "visit": _l("Visit"), "deposit": _l("Deposit"),
+}
+CHARGE_LABELS = {
+    "pass": _l("Pass"), "visit": _l("Visit"), "sale": _l("Sale"), "course": _l("Course"),
+    "invoice": _l("Invoice"), "certificate": _l("Gift certificate"), "refund": _l("Refund"),
+}
+STATUS_LABELS = {"issued": _l("Issued"), "cancelled": _l("Cancelled")}

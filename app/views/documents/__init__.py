@@ -1,0 +1,1 @@
+"""Documents: the issued documents' pages, the template editor, the REST API, the card section."""
