@@ -1,7 +1,7 @@
 """documents: numbered per kind and year, Admin templates per kind and language
 
 Revision ID: 374f03643951
-Revises: 60bbb5e29981
+Revises: 057fb6e19c15
 Create Date: 2026-11-27 13:26:21.758193
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '374f03643951'
-down_revision = '60bbb5e29981'
+down_revision = '057fb6e19c15'
 branch_labels = None
 depends_on = None
 
