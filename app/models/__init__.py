@@ -10,3 +10,4 @@ from app.models import communication  # noqa: F401
 from app.models import passes  # noqa: F401
 from app.models import staff, timetable  # noqa: F401
 from app.models import documents  # noqa: F401
+from app.models import cash  # noqa: F401

@@ -8,7 +8,7 @@ DOMAIN_VIEW_MODULES = [
     "app.views.platform.jobs", "app.views.platform.health",
     "app.views.audit.log",
     "app.views.clients.crud",
-    "app.views.money.crud",
+    "app.views.money.crud", "app.views.money.cash_desk",
     "app.views.timetable.pages", "app.views.timetable.attendance",
     "app.views.staff.employees",
     "app.views.staff.payroll",
