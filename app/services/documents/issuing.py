@@ -10,7 +10,7 @@ import os
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -115,9 +115,12 @@ def cancel_document(document_id, reason):
 
 
 def render_html(document):
-    """The document as HTML, from its kind and language's template."""
+    """The document as HTML, from its kind and language's template; its values (kind title,
+    payment method…) are worded in the document's language too."""
     source, _custom = template_source(document.kind, document.language)
-    return render_source(source, document_values(document), document.language)
+    with force_locale(document.language):
+        values = document_values(document)
+    return render_source(source, values, document.language)
 
 
 def build_pdf(document_id, progress=None):
