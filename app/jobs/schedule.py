@@ -2,6 +2,7 @@
 from app.jobs import platform as maintenance
 from app.jobs import communication as messaging
 from app.jobs import money as passes
+from app.jobs import courses
 
 # (function, queue, cron expression) — times are the server's local time.
 PERIODIC = [
@@ -9,6 +10,7 @@ PERIODIC = [
     (passes.refresh_pass_statuses, "default", "5 0 * * *"),
     (messaging.send_reminders, "messages", "0 9 * * *"),
     (messaging.recover_stalled_messages, "messages", "*/5 * * * *"),
+    (courses.warn_courses_below_minimum_daily, "default", "0 8 * * *"),
 ]
 
 
