@@ -77,6 +77,12 @@ GRANTS = {
         ("Dashboard", (R,)),
         ("Report", RW),
         ("Audit", (R,)),
+        # --- courses ---
+        ("Course", RWD + ("register", "mark", "certify")),
+        ("CourseDirection", RWD),
+        ("CourseCost", RWD),
+        ("OrganisationPayment", RW),
+        ("OrganisationBalance", (R,)),
     ],
     FRONT_DESK: [
         ("Client", RW + ("read_all", "export")),
@@ -101,6 +107,9 @@ GRANTS = {
         ("CheckIn", RW),
         ("Task", RW),
         ("Call", RW),
+        ("Course", (R, "register")),
+        ("OrganisationPayment", RW),
+        ("OrganisationBalance", (R,)),
     ],
     INSTRUCTOR: [
         # An instructor sees its own lessons and their members; services filter to "own"
@@ -111,6 +120,7 @@ GRANTS = {
         ("Timetable", (R,)),  # the grid and its API: instructors' own lessons are marked there
         ("Attendance", RW),
         ("Payslip", (R,)),
+        ("Course", (R, "mark")),  # the sessions of own courses (services check "own")
     ],
     ACCOUNTANT: [
         ("Client", (R, "read_all", "export")),
@@ -129,6 +139,10 @@ GRANTS = {
         ("Payslip", (R,)),
         ("Dashboard", (R,)),
         ("Report", RW),
+        ("Course", (R,)),
+        ("CourseCost", RWD),
+        ("OrganisationPayment", RW),
+        ("OrganisationBalance", (R,)),
     ],
     STOREKEEPER: [
         ("Product", RWD),

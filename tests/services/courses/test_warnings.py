@@ -1,9 +1,6 @@
 """The minimum-participants warning: one task per course, to its manager, N days before."""
 from datetime import date, timedelta
 
-from app.jobs.courses import warn_courses_below_minimum_daily
-from app.jobs.schedule import PERIODIC
-from app.models.communication import Task
 from app.services.courses import registrations, warn_courses_below_minimum
 from tests.factories.courses import make_company, make_course
 
@@ -33,13 +30,3 @@ def test_a_course_short_of_people_warns_its_manager_once(db, make_user):
     assert warn_courses_below_minimum() == []
     assert warn_courses_below_minimum(today + timedelta(days=4)) != []  # "Later" now due
     db.session.rollback()
-
-
-def test_the_daily_job_is_scheduled_and_creates_the_tasks(app, db):
-    assert any(func is warn_courses_below_minimum_daily for func, _, _ in PERIODIC)
-    make_course(starts_on=date.today() + timedelta(days=1), min_participants=1)
-    db.session.commit()
-    assert warn_courses_below_minimum_daily() == 1
-    assert warn_courses_below_minimum_daily() == 0
-    db.session.expire_all()
-    assert db.session.query(Task).count() == 1
