@@ -6,7 +6,7 @@ from flask import redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from app.models.courses import Course, CourseCost, CourseDirection, OrganisationPayment
 from app.services.courses import catalogue, economics, organisations
@@ -46,6 +46,9 @@ class CourseModelView(TesseraModelView):
     show_columns = add_columns + ["certificate_last_number", "programme_filename"]
     search_columns = ["title", "direction", "starts_on", "instructor", "cancelled"]
     base_order = ("starts_on", "desc")
+    add_form_extra_fields = edit_form_extra_fields = {
+        "cancelled": BooleanField(LABELS["cancelled"]),
+    }
 
     def pre_add(self, item):
         catalogue.validate_course(item)

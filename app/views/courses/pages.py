@@ -112,7 +112,7 @@ class CoursePagesView(BaseView):
         people = [{"client_id": cid, "payment_type": form.get(f"payment_type_{cid}", "later")}
                   for cid in form.getlist("client_id", type=int)]
         try:
-            _, added = registrations.register(
+            touched, added = registrations.register(
                 course_id, people, organisation_id=form.get("organisation_id", type=int) or None)
         except DomainError as exc:
             return self._refused(course_id, exc)
