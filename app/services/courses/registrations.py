@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.clients import Client, Organisation
-from app.models.courses import (PAYMENT_FREE, PAYMENT_TYPES, CourseParticipant,
+from app.models.courses import (PAYMENT_FREE, PAYMENT_TYPES, Course, CourseParticipant,
                                 CourseRegistration)
 from app.services.courses.locking import lock_course
 from app.services.platform import Conflict, DomainError, NotFound
@@ -145,3 +145,16 @@ def course_participants(course_id):
     return sorted(rows, key=lambda p: (
         p.registration.organisation.short_name if p.registration.organisation else "",
         p.client.last_name, p.client.first_name, p.id))
+
+
+def client_courses(client_id):
+    """The courses a person was registered on, latest first, with the course and the paying
+    organisation loaded; one query."""
+    return list(db.session.execute(
+        select(CourseParticipant)
+        .join(Course, Course.id == CourseParticipant.course_id)
+        .where(CourseParticipant.client_id == client_id)
+        .options(joinedload(CourseParticipant.course),
+                 joinedload(CourseParticipant.registration)
+                 .joinedload(CourseRegistration.organisation))
+        .order_by(Course.starts_on.desc(), CourseParticipant.id)).scalars())

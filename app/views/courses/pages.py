@@ -15,7 +15,7 @@ from app.models.clients import Client, Organisation
 from app.models.courses import PAYMENT_TYPES
 from app.models.timetable import Room
 from app.security import role_can
-from app.services.clients import search_clients
+from app.services.clients import register_card_section, search_clients
 from app.services.courses import (attendance, catalogue, certificates, economics,
                                   organisations, registrations)
 from app.services.platform import DomainError, NotFound
@@ -238,3 +238,12 @@ class OrganisationBalancesView(BaseView):
             balance=organisations.organisation_balance(organisation_id),
             per_course=organisations.receivables_by_course(organisation_id),
             trainees=organisations.trainees(organisation_id), **LABELS)
+
+
+def courses_section(client):
+    """The client card's "Courses" section: what the person was trained in, with results."""
+    return {"items": registrations.client_courses(client.id), **LABELS}
+
+
+register_card_section("courses", _l("Courses and certificates"), courses_section,
+                      "courses/card_courses.html", order=45, permission=("read", "Course"))

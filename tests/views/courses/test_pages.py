@@ -178,3 +178,16 @@ def test_course_form_creates_a_course(app, db, login):
     assert response.status_code == 302
     course = db.session.query(Course).one()
     assert (course.title, course.max_participants, course.cancelled) == ("Anti-fraud", 12, False)
+
+
+def test_the_client_card_shows_the_persons_courses_and_certificates(app, db, login):
+    from app.services.courses import certificates
+
+    course, company, staff = _course(people=1)
+    _, (participant,) = registrations.register(course.id, [{"client_id": staff[0].id}],
+                                               organisation_id=company.id)
+    certificates.certify(course.id, participant.id, "passed", grade="5")
+    db.session.commit()
+    page = login(MANAGER).get(f"/clients/{staff[0].id}/card").get_data(as_text=True)
+    assert "card-courses" in page and "Credit risk" in page and "TC-0001" in page
+    assert "Bank One" in page
