@@ -43,7 +43,7 @@ def _check_people(people, organisation_id):
             client_id = int(person["client_id"])
         except (KeyError, TypeError, ValueError):
             raise DomainError(_l("Each participant needs a client."), field="participants") from None
-        if person.get("payment_type", "later") not in PAYMENT_TYPES:
+        if (person.get("payment_type") or "later") not in PAYMENT_TYPES:
             raise DomainError(_l("Unknown payment type: %(type)s.",
                                  type=person.get("payment_type")), field="payment_type")
         client_ids.append(client_id)
@@ -105,7 +105,7 @@ def register(course_id, people, organisation_id=None, notes=None):
             db.session.add(registration)
             db.session.flush()
             registrations.append(registration)
-        payment_type = person.get("payment_type", "later")
+        payment_type = person.get("payment_type") or "later"
         participant = CourseParticipant(
             registration_id=registration.id, course_id=course.id,
             client_id=int(person["client_id"]), payment_type=payment_type,

@@ -191,3 +191,20 @@ def test_the_client_card_shows_the_persons_courses_and_certificates(app, db, log
     page = login(MANAGER).get(f"/clients/{staff[0].id}/card").get_data(as_text=True)
     assert "card-courses" in page and "Credit risk" in page and "TC-0001" in page
     assert "Bank One" in page
+
+
+def test_directory_lists_render_and_show_leads_to_the_course_page(app, db, login):
+    course, company, _ = _course(people=0)
+    make_cost(course, "Coffee", "3.00", "actual", "per_participant")
+    organisations.record_payment(company.id, Decimal("10.00"))
+    db.session.commit()
+    browser = login(MANAGER)
+    for url in ("/course/list/", "/coursecost/list/", "/organisationpayment/list/",
+                "/coursedirection/list/"):
+        assert browser.get(url).status_code == 200, url
+    response = browser.get(f"/course/show/{course.id}")
+    assert response.status_code == 302 and response.location.endswith(f"/courses/{course.id}")
+    refused = browser.post("/coursecost/add", data={
+        "course": course.id, "kind": "planned", "basis": "fixed", "name": "Room",
+        "amount": "-5"})
+    assert refused.status_code == 200 and "cannot be negative" in refused.get_data(as_text=True)
