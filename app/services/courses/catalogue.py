@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.courses import Course, CourseParticipant
-from app.models.timetable import LESSON_CANCELLED, ClassGroup, Lesson
+from app.models.timetable import LESSON_CANCELLED, LESSON_PLANNED, ClassGroup, Lesson
 from app.services import timetable
 from app.services.clients import check_document
 from app.services.platform import DomainError, NotFound
@@ -115,6 +115,8 @@ def add_session(course_id, starts_at, ends_at, room_id=None, instructor_id=None)
     """Plan one session of the course as a timetable lesson of the course's group; the
     timetable refuses a busy room or instructor. A session lies within the course's dates."""
     course = get_course(course_id)
+    if course.cancelled:
+        raise DomainError(_l("This course is cancelled."))
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
         raise DomainError(_l("A session needs a start and an end time."), field="starts_at")
     if not (course.starts_on <= starts_at.date() <= course.ends_on):
@@ -123,6 +125,17 @@ def add_session(course_id, starts_at, ends_at, room_id=None, instructor_id=None)
     return timetable.add_lesson(course.service_id, starts_at, ends_at, room_id=room_id,
                                 instructor_id=instructor_id or course.instructor_id,
                                 group_id=group_id, notes=course.title)
+
+
+def free_cancelled_course_rooms(course):
+    """A cancelled course gives its rooms and instructor back: its planned sessions are
+    cancelled in the timetable (a session already held stays). Returns the lessons cancelled."""
+    if not course.cancelled or not course.group_id:
+        return []
+    planned = list(db.session.execute(
+        select(Lesson).where(Lesson.group_id == course.group_id,
+                             Lesson.status == LESSON_PLANNED)).scalars())
+    return [timetable.cancel_lesson(lesson) for lesson in planned]
 
 
 def course_sessions(course):

@@ -50,7 +50,9 @@ class CourseApi(DomainErrorsApiMixin, TesseraModelApi):
     def pre_add(self, item):
         catalogue.validate_course(item)
 
-    pre_update = pre_add
+    def pre_update(self, item):
+        catalogue.validate_course(item)
+        catalogue.free_cancelled_course_rooms(item)
 
     @expose("/<int:pk>/registrations", methods=["GET"])
     @protect()

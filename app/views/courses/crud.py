@@ -53,7 +53,9 @@ class CourseModelView(TesseraModelView):
     def pre_add(self, item):
         catalogue.validate_course(item)
 
-    pre_update = pre_add
+    def pre_update(self, item):
+        catalogue.validate_course(item)
+        catalogue.free_cancelled_course_rooms(item)
 
     @expose("/show/<pk>")
     @has_access

@@ -116,3 +116,20 @@ def test_the_openapi_spec_documents_the_course_endpoints(app, login):
     for path in ("/course/", "/course/{pk}/registrations", "/course/{pk}/register",
                  "/course/{pk}/certify", "/course/{pk}/economics", "/organisation/{pk}/balance"):
         assert "/api/v1" + path in paths, path
+
+
+def test_cancelling_a_course_through_the_api_cancels_its_sessions(app, db, api_token):
+    from datetime import datetime, timedelta
+
+    from app.models.timetable import Lesson
+    from app.services.courses import catalogue
+
+    course = make_course()
+    starts = datetime.combine(course.starts_on, datetime.min.time()).replace(hour=10)
+    catalogue.add_session(course.id, starts, starts + timedelta(hours=2))
+    db.session.commit()
+    response = app.test_client().put(f"/api/v1/course/{course.id}", json={"cancelled": True},
+                                     headers=api_token(MANAGER))
+    assert response.status_code == 200, response.json
+    db.session.expire_all()
+    assert [lesson.status for lesson in db.session.query(Lesson)] == ["cancelled"]

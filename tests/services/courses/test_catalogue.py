@@ -103,3 +103,19 @@ def test_the_programme_file_is_checked_and_replaced(app, db):
     assert not os.path.exists(first_path)
     with pytest.raises(NotFound):
         catalogue.programme_path(make_course())
+
+
+def test_a_cancelled_course_gives_its_room_back(db):
+    course = make_course(starts_on=date(2026, 7, 1), ends_on=date(2026, 7, 1))
+    room = make_room()
+    session = catalogue.add_session(course.id, datetime(2026, 7, 1, 10), datetime(2026, 7, 1, 12),
+                                    room_id=room.id)
+    assert catalogue.free_cancelled_course_rooms(course) == []
+    course.cancelled = True
+    assert catalogue.free_cancelled_course_rooms(course) == [session]
+    assert session.status == "cancelled" and catalogue.course_sessions(course) == []
+    with pytest.raises(DomainError):
+        catalogue.add_session(course.id, datetime(2026, 7, 1, 14), datetime(2026, 7, 1, 15))
+    other = make_course(starts_on=date(2026, 7, 1), ends_on=date(2026, 7, 1))
+    catalogue.add_session(other.id, datetime(2026, 7, 1, 10), datetime(2026, 7, 1, 12),
+                          room_id=room.id)
