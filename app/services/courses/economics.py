@@ -17,10 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.courses import (BASIS_FIXED, BASIS_PER_PARTICIPANT, COST_ACTUAL, COST_BASES,
-                                COST_KINDS, COST_PLANNED, CourseCost, CourseParticipant)
+                                COST_KINDS, COST_PLANNED, Course, CourseCost,
+                                CourseParticipant)
 from app.services.courses.catalogue import get_course
 from app.services.platform import DomainError
 
@@ -115,20 +117,58 @@ def add_cost(course_id, name, amount, kind=COST_PLANNED, basis=BASIS_FIXED):
 def course_economics(course_id):
     """Planned and actual figures of a course (see the module's rules)."""
     course = get_course(course_id)
-    sums = {(kind, basis): _money(total) for kind, basis, total in db.session.execute(
-        select(CourseCost.kind, CourseCost.basis, func.sum(CourseCost.amount))
-        .where(CourseCost.course_id == course.id)
-        .group_by(CourseCost.kind, CourseCost.basis))}
-    count, revenue = db.session.execute(
-        select(func.count(CourseParticipant.id), func.sum(CourseParticipant.price))
-        .where(CourseParticipant.course_id == course.id)).one()
-    price = _money(course.price_per_participant)
-    planned_count = course.planned_participants or course.min_participants or 0
-    planned = Side(planned_count, _money(price * planned_count),
-                   sums.get((COST_PLANNED, BASIS_FIXED), ZERO),
-                   sums.get((COST_PLANNED, BASIS_PER_PARTICIPANT), ZERO))
-    actual = Side(count or 0, _money(revenue),
-                  sums.get((COST_ACTUAL, BASIS_FIXED), ZERO),
-                  sums.get((COST_ACTUAL, BASIS_PER_PARTICIPANT), ZERO))
-    return Economics(course.id, price, planned, actual)
+    return economics_of([course])[course.id]
 
+
+def economics_of(courses):
+    """``{course id: Economics}`` for many courses in two grouped queries."""
+    ids = [course.id for course in courses]
+    if not ids:
+        return {}
+    sums = {(cid, kind, basis): _money(total) for cid, kind, basis, total in db.session.execute(
+        select(CourseCost.course_id, CourseCost.kind, CourseCost.basis, func.sum(CourseCost.amount))
+        .where(CourseCost.course_id.in_(ids))
+        .group_by(CourseCost.course_id, CourseCost.kind, CourseCost.basis))}
+    actuals = {cid: (count, revenue) for cid, count, revenue in db.session.execute(
+        select(CourseParticipant.course_id, func.count(CourseParticipant.id),
+               func.sum(CourseParticipant.price))
+        .where(CourseParticipant.course_id.in_(ids))
+        .group_by(CourseParticipant.course_id))}
+    result = {}
+    for course in courses:
+        price = _money(course.price_per_participant)
+        planned_count = course.planned_participants or course.min_participants or 0
+        count, revenue = actuals.get(course.id, (0, 0))
+        planned = Side(planned_count, _money(price * planned_count),
+                       sums.get((course.id, COST_PLANNED, BASIS_FIXED), ZERO),
+                       sums.get((course.id, COST_PLANNED, BASIS_PER_PARTICIPANT), ZERO))
+        actual = Side(count or 0, _money(revenue),
+                      sums.get((course.id, COST_ACTUAL, BASIS_FIXED), ZERO),
+                      sums.get((course.id, COST_ACTUAL, BASIS_PER_PARTICIPANT), ZERO))
+        result[course.id] = Economics(course.id, price, planned, actual)
+    return result
+
+
+def economics_comparison(date_from=None, date_to=None):
+    """Every course not cancelled (starting within the dates when given) with its economics,
+    and the totals per direction: ``(rows, by_direction)`` where a row is ``(course,
+    Economics)`` and ``by_direction`` maps the direction (or None) to summed planned and actual
+    revenue, cost and profit. Three queries whatever the number of courses."""
+    query = (select(Course).where(Course.cancelled.is_(False))
+             .options(joinedload(Course.direction)).order_by(Course.starts_on, Course.id))
+    if date_from is not None:
+        query = query.where(Course.starts_on >= date_from)
+    if date_to is not None:
+        query = query.where(Course.starts_on <= date_to)
+    courses = list(db.session.execute(query).scalars())
+    figures = economics_of(courses)
+    by_direction = {}
+    for course in courses:
+        totals = by_direction.setdefault(course.direction, {
+            side: {"revenue": ZERO, "cost": ZERO, "profit": ZERO}
+            for side in ("planned", "actual")})
+        for side in ("planned", "actual"):
+            values = getattr(figures[course.id], side)
+            for name in ("revenue", "cost", "profit"):
+                totals[side][name] += getattr(values, name)
+    return [(course, figures[course.id]) for course in courses], by_direction

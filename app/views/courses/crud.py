@@ -119,6 +119,9 @@ def register(appbuilder):
     add_menu_view(appbuilder, CourseModelView, "Courses and seminars", "Courses",
                   icon="fa-book", label=_l("Courses and seminars"), category_icon="fa-graduation-cap",
                   **category)
+    add_menu_link(appbuilder, "Economics across courses", "/courses/economics", "Course",
+                  "Courses", icon="fa-line-chart", label=_l("Economics across courses"),
+                  **category)
     add_menu_view(appbuilder, pages.OrganisationBalancesView, "Organisations' balances",
                   "Courses", icon="fa-building", label=_l("Organisations' balances"), **category)
     add_menu_view(appbuilder, OrganisationPaymentModelView, "Organisations' payments", "Courses",

@@ -19,6 +19,7 @@ from app.services.clients import register_card_section, search_clients
 from app.services.courses import (attendance, catalogue, certificates, economics,
                                   organisations, registrations)
 from app.services.platform import DomainError, NotFound
+from app.views.platform.api_support import arg_date
 from app.views.courses.labels import (COST_BASIS_LABELS, COST_KIND_LABELS, PAYMENT_TYPE_LABELS,
                                       PERIOD_LABELS, RESULT_LABELS)
 
@@ -50,7 +51,7 @@ class CoursePagesView(BaseView):
     route_base = "/courses"
     class_permission_name = "Course"
     method_permission_name = {"lists": "read", "show": "read", "programme": "read",
-                              "economics_page": "read", "register": "register",
+                              "economics_page": "read", "comparison": "read", "register": "register",
                               "add_session": "write", "upload_programme": "write",
                               "mark": "mark", "certify": "certify", "payment_type": "register"}
     default_view = "lists"
@@ -191,6 +192,19 @@ class CoursePagesView(BaseView):
             abort(404)
         return send_file(path, as_attachment=True, download_name=course.programme_filename,
                          mimetype=course.programme_content_type or None)
+
+    @expose("/economics")
+    @has_access
+    def comparison(self):
+        """Planned against actual across courses (optionally starting between two dates), with
+        totals per direction."""
+        date_from = arg_date(request.args.get("date_from"))
+        date_to = arg_date(request.args.get("date_to"))
+        rows, by_direction = economics.economics_comparison(date_from, date_to)
+        return self.render_template(
+            "courses/comparison.html", title=_("Economics across courses"), rows=rows,
+            by_direction=sorted(by_direction.items(), key=lambda item: str(item[0] or "")),
+            date_from=date_from, date_to=date_to, **LABELS)
 
     @expose("/<int:course_id>/economics")
     @has_access

@@ -79,3 +79,35 @@ def test_cost_lines_are_validated(db):
     cost = economics.add_cost(course.id, "Room", Decimal("120.00"), "actual")
     assert economics.course_economics(course.id).actual.fixed_cost == Decimal("120.00")
     assert cost.id
+
+
+def test_comparison_across_courses_and_directions(db, count_queries):
+    from datetime import date
+
+    from tests.factories.courses import make_direction
+
+    banking = make_direction(name="Banking")
+    first = make_course(direction_id=banking.id, planned_participants=2,
+                        starts_on=date(2026, 3, 1))
+    make_cost(first, "Room", "50.00", "planned")
+    second = make_course(direction_id=banking.id, planned_participants=3,
+                         starts_on=date(2026, 4, 1))
+    make_cost(second, "Room", "80.00", "actual")
+    registrations.register(second.id, [{"client_id": make_person().id}])
+    make_course(starts_on=date(2026, 5, 1), planned_participants=1)
+    make_course(starts_on=date(2026, 6, 1), cancelled=True)
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as counted:
+        rows, by_direction = economics.economics_comparison()
+    assert counted() == 3
+    assert [course.starts_on.month for course, _ in rows] == [3, 4, 5]
+    banking_totals = next(t for d, t in by_direction.items() if d is not None)
+    # planned: 2 × 100 − 50 = 150 and 3 × 100 = 300; actual: 0 and 100 − 80 = 20
+    assert banking_totals["planned"]["revenue"] == Decimal("500.00")
+    assert banking_totals["planned"]["profit"] == Decimal("450.00")
+    assert banking_totals["actual"]["revenue"] == Decimal("100.00")
+    assert banking_totals["actual"]["profit"] == Decimal("20.00")
+    assert by_direction[None]["planned"]["revenue"] == Decimal("100.00")
+    rows, _ = economics.economics_comparison(date(2026, 4, 1), date(2026, 4, 30))
+    assert [course.id for course, _ in rows] == [second.id]

@@ -208,3 +208,12 @@ def test_directory_lists_render_and_show_leads_to_the_course_page(app, db, login
         "course": course.id, "kind": "planned", "basis": "fixed", "name": "Room",
         "amount": "-5"})
     assert refused.status_code == 200 and "cannot be negative" in refused.get_data(as_text=True)
+
+
+def test_the_economics_comparison_page(app, db, login):
+    course, _, _ = _course(people=0)
+    course.planned_participants = 3
+    db.session.commit()
+    page = login(ACCOUNTANT).get("/courses/economics").get_data(as_text=True)
+    assert "Credit risk" in page and "300" in page
+    assert login(ACCOUNTANT).get("/courses/economics?date_from=2000-01-01&date_to=bad").status_code == 200
