@@ -102,7 +102,7 @@ def _course_group(course):
     if not course.service_id:
         raise DomainError(_l("Choose the course's service (the timetable activity) first."),
                           field="service")
-    group = ClassGroup(name=(_l("Course: %(title)s", title=course.title)).__str__()[:150],
+    group = ClassGroup(name=str(_l("Course: %(title)s", title=course.title))[:150],
                        service_id=course.service_id, instructor_id=course.instructor_id,
                        capacity=course.max_participants or 1000, active=True)
     db.session.add(group)
