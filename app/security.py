@@ -82,6 +82,12 @@ GRANTS = {
         # --- documents ---
         ("Document", RW + ("cancel", "send")),
         ("DocumentTemplate", (R,)),  # preview; editing templates is Admin's
+        # --- courses ---
+        ("Course", RWD + ("register", "mark", "certify")),
+        ("CourseDirection", RWD),
+        ("CourseCost", RWD),
+        ("OrganisationPayment", RW),
+        ("OrganisationBalance", (R,)),
     ],
     FRONT_DESK: [
         ("Client", RW + ("read_all", "export")),
@@ -108,6 +114,9 @@ GRANTS = {
         ("Task", RW),
         ("Call", RW),
         ("Document", RW + ("send",)),
+        ("Course", (R, "register")),
+        ("OrganisationPayment", RW),
+        ("OrganisationBalance", (R,)),
     ],
     INSTRUCTOR: [
         # An instructor sees its own lessons and their members; services filter to "own"
@@ -118,6 +127,7 @@ GRANTS = {
         ("Timetable", (R,)),  # the grid and its API: instructors' own lessons are marked there
         ("Attendance", RW),
         ("Payslip", (R,)),
+        ("Course", (R, "mark")),  # the sessions of own courses (services check "own")
     ],
     ACCOUNTANT: [
         ("Client", (R, "read_all", "export")),
@@ -138,6 +148,10 @@ GRANTS = {
         ("Dashboard", (R,)),
         ("Report", RW),
         ("Document", RW + ("cancel", "send")),
+        ("Course", (R,)),
+        ("CourseCost", RWD),
+        ("OrganisationPayment", RW),
+        ("OrganisationBalance", (R,)),
     ],
     STOREKEEPER: [
         ("Product", RWD),

@@ -10,6 +10,7 @@ from rq.cron import CronScheduler
 from app.jobs import platform as maintenance
 from app.jobs import communication as messaging
 from app.jobs import money as passes
+from app.jobs import courses
 
 # (function, queue, cron expression) — times are the server's local time.
 PERIODIC = [
@@ -18,6 +19,7 @@ PERIODIC = [
     (messaging.send_reminders, "messages", "0 9 * * *"),
     (messaging.recover_stalled_messages, "messages", "*/5 * * * *"),
     (maintenance.relay_outbox, "default", "* * * * *"),
+    (courses.warn_courses_below_minimum_daily, "default", "0 8 * * *"),
 ]
 
 

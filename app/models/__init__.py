@@ -11,3 +11,4 @@ from app.models import passes  # noqa: F401
 from app.models import staff, timetable  # noqa: F401
 from app.models import documents  # noqa: F401
 from app.models import cash  # noqa: F401
+from app.models import courses  # noqa: F401

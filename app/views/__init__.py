@@ -15,6 +15,7 @@ DOMAIN_VIEW_MODULES = [
     "app.views.reports.dashboard", "app.views.reports.pages",
     "app.views.communication.crud",
     "app.views.documents.pages",
+    "app.views.courses.crud",
 ]
 
 

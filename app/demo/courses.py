@@ -1,0 +1,137 @@
+"""Demo courses: a training centre's seminars for three organisations — one past (attended,
+certified, paid), one running now, two coming (one short of its minimum) — with sessions in the
+training room, registrations, attendance, certificates, payments and cost lines. Running it
+again adds nothing (courses are recognised by title)."""
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.clients import Client, Organisation
+from app.models.courses import Course, CourseDirection
+from app.models.passes import Service
+from app.models.staff import Employee
+from app.models.timetable import Room
+from app.services.courses import attendance, catalogue, certificates, economics, organisations
+from app.services.courses import registrations
+
+DIRECTIONS = ["Médecine / Healthcare", "Банковское дело", "Management", "Կրթություն"]
+LECTURERS = [  # name, position, titles, phone
+    ("Dr Nune Avetisyan", "Lecturer", "MD, PhD, first-aid trainer (ERC)", "+374 10 20 30 40"),
+    ("Игорь Лебедев", "Преподаватель", "к.э.н., сертифицированный специалист ПОД/ФТ",
+     "+7 495 765-43-21"),
+    ("Claire Fontaine", "Formatrice", "Coach certifiée ICF", "+33 1 45 67 89 00"),
+]
+ROOM = ("Salle de formation", 24)
+SERVICE = "Séminaires / Seminars"
+# title, direction, lecturer, start offset (days), days, price, organisation price, min, max,
+# planned participants, series, audience, [(organisation, people, payment type)]
+COURSES = [
+    ("Premiers secours en entreprise", "Médecine / Healthcare", "Dr Nune Avetisyan", -40, 2,
+     "180.00", "150.00", 4, 16, 8, "PS", "Salariés désignés secouristes",
+     [("Solutions Lumière", 2, "paid"), ("Ararat Med", 2, "guarantee")]),
+    ("Финансовый мониторинг (115-ФЗ)", "Банковское дело", "Игорь Лебедев", -1, 3,
+     "250.00", "220.00", 3, 12, 6, "FM", "Сотрудники службы контроля банков",
+     [("Банк Восход", 3, "later")]),
+    ("Բժշկական էթիկա / Medical ethics", "Médecine / Healthcare", "Dr Nune Avetisyan", 5, 1,
+     "90.00", None, 5, 20, 10, "ME", "Clinic staff",
+     [("Ararat Med", 1, "paid")]),
+    ("Leadership pour chefs d'équipe", "Management", "Claire Fontaine", 21, 2,
+     "320.00", "280.00", 4, 10, 6, "LD", "Managers de proximité", []),
+]
+COSTS = [  # (name, amount, basis) for the plan; the actual is the same but 10 % dearer
+    ("Salle / Room", "200.00", "fixed"), ("Honoraires formateur / Lecturer's fee", "600.00", "fixed"),
+    ("Supports / Materials", "15.00", "per_participant"),
+]
+
+
+def _get_or_add(model, field, value, **values):
+    found = db.session.scalar(select(model).where(getattr(model, field) == value))
+    if found is None:
+        found = model(**{field: value}, **values)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def _people(organisation_name, n, taken):
+    organisation = db.session.scalar(select(Organisation).where(
+        Organisation.short_name == organisation_name))
+    if organisation is None:
+        return None, []
+    people = [c for c in db.session.scalars(
+        select(Client).where(Client.organisation_id == organisation.id).order_by(Client.id))
+        if c.id not in taken][:n]
+    return organisation, people
+
+
+def _sessions(course, room, days):
+    for day in range(days):
+        on = course.starts_on + timedelta(days=day)
+        catalogue.add_session(course.id, datetime.combine(on, time(10, 0)),
+                              datetime.combine(on, time(16, 0)), room_id=room.id)
+
+
+def load(users):
+    directions = {name: _get_or_add(CourseDirection, "name", name) for name in DIRECTIONS}
+    lecturers = {name: _get_or_add(Employee, "full_name", name, position=position, titles=titles,
+                                   phone=phone, active=True)
+                 for name, position, titles, phone in LECTURERS}
+    room = _get_or_add(Room, "name", ROOM[0], capacity=ROOM[1], active=True)
+    service = _get_or_add(Service, "name", SERVICE, single_visit_price=Decimal("0"), active=True)
+    manager = users.get("manager")
+    existing = set(db.session.scalars(select(Course.title)))
+    today = date.today()
+    created = registered = 0
+    for (title, direction, lecturer, offset, days, price, org_price, minimum, maximum, planned,
+         series, audience, groups) in COURSES:
+        if title in existing:
+            continue
+        starts = today + timedelta(days=offset)
+        course = Course(title=title, direction_id=directions[direction].id,
+                        instructor_id=lecturers[lecturer].id, service_id=service.id,
+                        manager_id=manager.id if manager is not None else None,
+                        starts_on=starts, ends_on=starts + timedelta(days=days - 1),
+                        price_per_participant=Decimal(price),
+                        price_per_organisation=Decimal(org_price) if org_price else None,
+                        min_participants=minimum, max_participants=maximum,
+                        planned_participants=planned, certificate_series=series,
+                        target_audience=audience)
+        catalogue.validate_course(course)
+        db.session.add(course)
+        db.session.flush()
+        created += 1
+        _sessions(course, room, days)
+        for name, amount, basis in COSTS:
+            economics.add_cost(course.id, name, Decimal(amount), "planned", basis)
+            if offset <= 0:
+                economics.add_cost(course.id, name, (Decimal(amount) * Decimal("1.1"))
+                                   .quantize(Decimal("0.01")), "actual", basis)
+        taken = set()
+        for organisation_name, n, payment_type in groups:
+            organisation, people = _people(organisation_name, n, taken)
+            if not people:
+                continue
+            taken.update(p.id for p in people)
+            _, added = registrations.register(
+                course.id, [{"client_id": p.id, "payment_type": payment_type} for p in people],
+                organisation_id=organisation.id)
+            registered += len(added)
+            if payment_type == "paid":
+                charged = sum((p.price for p in added), Decimal("0"))
+                organisations.record_payment(organisation.id, charged, course_id=course.id,
+                                             paid_on=today + timedelta(days=min(offset, 0)))
+        participants = registrations.course_participants(course.id)
+        for index, session in enumerate(catalogue.course_sessions(course)):
+            if session.starts_at.date() >= today:
+                break
+            attendance.mark_session(course.id, session.id, {
+                p.id: (index + n) % 5 != 0 for n, p in enumerate(participants)})
+        if offset + days <= 0:
+            for n, participant in enumerate(participants):
+                certificates.certify(course.id, participant.id,
+                                     "passed" if n % 4 != 3 else "failed",
+                                     grade=("5", "4", "5", "3")[n % 4], on=course.ends_on)
+    db.session.flush()
+    return {"courses": created, "course participants": registered}

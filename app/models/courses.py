@@ -1,0 +1,205 @@
+"""Courses and seminars (training centre): directions, courses, registrations of organisations
+and private persons, participants with their payment type, attendance per session, certificates,
+an organisation's payments and the economics (cost lines) of a course.
+
+A course's sessions are ordinary timetable lessons of the course's own group (``group_id``), so
+rooms and instructors are checked for conflicts like every other lesson. Course money is kept in
+this domain: a participant's ``price`` is the charge, ``OrganisationPayment`` the payments.
+"""
+from datetime import date
+
+from flask_appbuilder import Model
+from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, Numeric,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import relationship
+
+from app.models.base import AuditMixin
+
+MONEY = Numeric(12, 2)
+
+PAYMENT_PAID = "paid"
+PAYMENT_GUARANTEE = "guarantee"
+PAYMENT_LATER = "later"
+PAYMENT_FREE = "free"
+PAYMENT_TYPES = (PAYMENT_PAID, PAYMENT_GUARANTEE, PAYMENT_LATER, PAYMENT_FREE)
+
+RESULT_PASSED = "passed"
+RESULT_FAILED = "failed"
+CERTIFICATION_RESULTS = (RESULT_PASSED, RESULT_FAILED)
+
+COST_PLANNED = "planned"
+COST_ACTUAL = "actual"
+COST_KINDS = (COST_PLANNED, COST_ACTUAL)
+BASIS_FIXED = "fixed"
+BASIS_PER_PARTICIPANT = "per_participant"
+COST_BASES = (BASIS_FIXED, BASIS_PER_PARTICIPANT)
+
+
+class CourseDirection(AuditMixin, Model):
+    """Medicine, banking … (an editable directory)."""
+
+    __tablename__ = "course_direction"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(100), nullable=False, unique=True)
+
+    def __repr__(self):
+        return self.name or ""
+
+
+class Course(AuditMixin, Model):
+    """A course or seminar from ``starts_on`` to ``ends_on`` (one day: the same date)."""
+
+    __tablename__ = "course"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ck_course_dates"),
+        CheckConstraint("min_participants >= 0", name="ck_course_min"),
+        CheckConstraint("certificate_last_number >= 0", name="ck_course_certificate_number"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(200), nullable=False)
+    direction_id = Column(Integer, ForeignKey("course_direction.id"), index=True)
+    direction = relationship("CourseDirection")
+    starts_on = Column(Date, nullable=False, index=True)
+    ends_on = Column(Date, nullable=False, index=True)
+    target_audience = Column(Text)
+    description = Column(Text)
+    instructor_id = Column(Integer, ForeignKey("employee.id"), index=True)
+    instructor = relationship("Employee")
+    manager_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
+    manager = relationship("User", foreign_keys=[manager_id])
+    service_id = Column(Integer, ForeignKey("service.id"), index=True)
+    service = relationship("Service")
+    group_id = Column(Integer, ForeignKey("class_group.id"), index=True)
+    group = relationship("ClassGroup")
+    price_per_participant = Column(MONEY, nullable=False, default=0)
+    price_per_organisation = Column(MONEY)
+    min_participants = Column(Integer, nullable=False, default=0)
+    max_participants = Column(Integer)
+    planned_participants = Column(Integer)
+    certificate_series = Column(String(20))
+    certificate_last_number = Column(Integer, nullable=False, default=0)
+    programme_filename = Column(String(255))
+    programme_stored_name = Column(String(255), unique=True)
+    programme_content_type = Column(String(100))
+    cancelled = Column(Boolean, nullable=False, default=False)
+    min_warning_task_id = Column(Integer, ForeignKey("task.id", ondelete="SET NULL"))
+
+    registrations = relationship("CourseRegistration", back_populates="course",
+                                 cascade="all, delete-orphan")
+    costs = relationship("CourseCost", back_populates="course", cascade="all, delete-orphan",
+                         order_by="CourseCost.id")
+
+    def period_state(self, today=None):
+        """"upcoming", "current" or "past" on ``today``."""
+        today = today or date.today()
+        if self.starts_on > today:
+            return "upcoming"
+        return "past" if self.ends_on < today else "current"
+
+    def __repr__(self):
+        return self.title or ""
+
+
+class CourseRegistration(AuditMixin, Model):
+    """An organisation's registration of its people to a course (one per organisation and
+    course), or a private person's own registration (``organisation_id`` empty)."""
+
+    __tablename__ = "course_registration"
+    __table_args__ = (UniqueConstraint("course_id", "organisation_id",
+                                       name="uq_course_registration_organisation"),)
+
+    id = Column(Integer, primary_key=True)
+    course_id = Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    course = relationship("Course", back_populates="registrations")
+    organisation_id = Column(Integer, ForeignKey("organisation.id"), index=True)
+    organisation = relationship("Organisation")
+    registered_on = Column(Date, nullable=False, default=date.today)
+    notes = Column(Text)
+    participants = relationship("CourseParticipant", back_populates="registration",
+                                cascade="all, delete-orphan", order_by="CourseParticipant.id")
+
+    def __repr__(self):
+        return f"{self.course_id}:{self.organisation_id or '-'}"
+
+
+class CourseParticipant(AuditMixin, Model):
+    """One person on a course: how it is paid, what it costs, the certification result and the
+    certificate number (issued once, from the course's series)."""
+
+    __tablename__ = "course_participant"
+    __table_args__ = (
+        UniqueConstraint("course_id", "client_id", name="uq_course_participant_client"),
+        UniqueConstraint("course_id", "certificate_number",
+                         name="uq_course_participant_certificate"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    registration_id = Column(Integer, ForeignKey("course_registration.id", ondelete="CASCADE"),
+                             nullable=False, index=True)
+    registration = relationship("CourseRegistration", back_populates="participants")
+    course_id = Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    course = relationship("Course", viewonly=True)
+    client_id = Column(Integer, ForeignKey("client.id"), nullable=False, index=True)
+    client = relationship("Client")
+    payment_type = Column(String(12), nullable=False, default=PAYMENT_LATER)
+    price = Column(MONEY, nullable=False, default=0)
+    result = Column(String(10))
+    grade = Column(String(20))
+    certificate_number = Column(String(40))
+    certified_on = Column(Date)
+
+    def __repr__(self):
+        return f"{self.course_id}:{self.client_id}"
+
+
+class CourseAttendance(AuditMixin, Model):
+    """Whether a participant came to one session (a lesson of the course's group)."""
+
+    __tablename__ = "course_attendance"
+    __table_args__ = (UniqueConstraint("participant_id", "lesson_id",
+                                       name="uq_course_attendance_participant_lesson"),)
+
+    id = Column(Integer, primary_key=True)
+    participant_id = Column(Integer, ForeignKey("course_participant.id", ondelete="CASCADE"),
+                            nullable=False)
+    lesson_id = Column(Integer, ForeignKey("lesson.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    present = Column(Boolean, nullable=False, default=False)
+
+
+class OrganisationPayment(AuditMixin, Model):
+    """Money an organisation paid for its people's courses (optionally for one course)."""
+
+    __tablename__ = "organisation_payment"
+
+    id = Column(Integer, primary_key=True)
+    organisation_id = Column(Integer, ForeignKey("organisation.id"), nullable=False, index=True)
+    organisation = relationship("Organisation")
+    course_id = Column(Integer, ForeignKey("course.id"), index=True)
+    course = relationship("Course")
+    amount = Column(MONEY, nullable=False)
+    paid_on = Column(Date, nullable=False, default=date.today)
+    method = Column(String(20), nullable=False, default="transfer")
+    note = Column(String(250))
+
+
+class CourseCost(AuditMixin, Model):
+    """A variable cost line of a course, planned or actual: a fixed amount (room, instructor's
+    pay) or an amount per participant (materials, lunch)."""
+
+    __tablename__ = "course_cost"
+
+    id = Column(Integer, primary_key=True)
+    course_id = Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    course = relationship("Course", back_populates="costs")
+    kind = Column(String(10), nullable=False, default=COST_PLANNED)
+    basis = Column(String(20), nullable=False, default=BASIS_FIXED)
+    name = Column(String(150), nullable=False)
+    amount = Column(MONEY, nullable=False, default=0)
+
+    def __repr__(self):
+        return self.name or ""

@@ -1,0 +1,263 @@
+"""Hand-written course pages: the upcoming / current / past lists, a course's page (details,
+sessions with attendance, participants with payment type and certificates, registering people,
+receivables), its economics, and the organisations' balances with their receivables and
+trainees. Every change calls a service; each page costs the same number of queries whatever
+the number of rows."""
+from datetime import datetime
+
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.clients import Client, Organisation
+from app.models.courses import PAYMENT_TYPES
+from app.models.timetable import Room
+from app.security import role_can
+from app.services.clients import register_card_section, search_clients
+from app.services.courses import (attendance, catalogue, certificates, economics,
+                                  organisations, registrations)
+from app.services.platform import DomainError, NotFound
+from app.views.platform.api_support import arg_date
+from app.views.courses.labels import (COST_BASIS_LABELS, COST_KIND_LABELS, PAYMENT_TYPE_LABELS,
+                                      PERIOD_LABELS, RESULT_LABELS)
+
+LABELS = dict(payment_type_labels=PAYMENT_TYPE_LABELS, result_labels=RESULT_LABELS,
+              period_labels=PERIOD_LABELS, cost_kind_labels=COST_KIND_LABELS,
+              cost_basis_labels=COST_BASIS_LABELS, payment_types=PAYMENT_TYPES)
+
+
+def _can(action, resource="Course"):
+    return any(role_can(role.name, action, resource) for role in g.user.roles)
+
+
+def _course_or_404(course_id):
+    try:
+        return catalogue.get_course(course_id)
+    except NotFound:
+        abort(404)
+
+
+def _datetime(value, field):
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DomainError(_l("Please enter a date and time like 2026-03-01 10:00."),
+                          field=field) from None
+
+
+class CoursePagesView(BaseView):
+    route_base = "/courses"
+    class_permission_name = "Course"
+    method_permission_name = {"lists": "read", "show": "read", "programme": "read",
+                              "economics_page": "read", "comparison": "read", "register": "register",
+                              "add_session": "write", "upload_programme": "write",
+                              "mark": "mark", "certify": "certify", "payment_type": "register"}
+    default_view = "lists"
+
+    @expose("/")
+    @has_access
+    def lists(self):
+        return self.render_template("courses/lists.html", title=_("Courses and seminars"),
+                                    lists=catalogue.course_lists(), **LABELS)
+
+    def _done(self, course_id, message, anchor=""):
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("CoursePagesView.show", course_id=course_id) + anchor)
+
+    def _refused(self, course_id, exc):
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return self.show(course_id)
+
+    @expose("/<int:course_id>")
+    @has_access
+    def show(self, course_id):
+        """Everything about one course; people to register are picked from an organisation or
+        found by name (``organisation_id`` / ``q`` in the query string)."""
+        course = _course_or_404(course_id)
+        sessions = catalogue.course_sessions(course)
+        participants = registrations.course_participants(course.id)
+        grid = attendance.attendance_grid(course.id, [s.id for s in sessions])
+        organisation_id = request.values.get("organisation_id", type=int)
+        q = request.args.get("q", "").strip()
+        registered = {p.client_id for p in participants}
+        if organisation_id:
+            candidates = list(db.session.execute(
+                select(Client).where(Client.organisation_id == organisation_id,
+                                     Client.active.is_(True))
+                .order_by(Client.last_name, Client.first_name)).scalars())
+        else:
+            candidates = search_clients(q, limit=20, active_only=True) if q else []
+        candidates = [c for c in candidates if c.id not in registered]
+        all_organisations = list(db.session.execute(
+            select(Organisation.id, Organisation.short_name)
+            .where(Organisation.active.is_(True)).order_by(Organisation.short_name)).all())
+        rooms = list(db.session.execute(select(Room.id, Room.name)
+                                        .where(Room.active.is_(True)).order_by(Room.name)).all())
+        return self.render_template(
+            "courses/show.html", title=course.title, course=course, sessions=sessions,
+            participants=participants, grid=grid, candidates=candidates, q=q,
+            organisation_id=organisation_id, organisations=all_organisations, rooms=rooms,
+            receivables=organisations.course_receivables(course.id),
+            state=course.period_state(),
+            may=dict(register=_can("register"), write=_can("write"), mark=_can("mark"),
+                     certify=_can("certify")), **LABELS)
+
+    @expose("/<int:course_id>/register", methods=["POST"])
+    @has_access
+    def register(self, course_id):
+        form = request.form
+        people = [{"client_id": cid, "payment_type": form.get(f"payment_type_{cid}", "later")}
+                  for cid in form.getlist("client_id", type=int)]
+        try:
+            touched, added = registrations.register(
+                course_id, people, organisation_id=form.get("organisation_id", type=int) or None)
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        return self._done(course_id, _("%(count)s registered.", count=len(added)),
+                          "#participants")
+
+    @expose("/<int:course_id>/payment-type", methods=["POST"])
+    @has_access
+    def payment_type(self, course_id):
+        try:
+            registrations.set_payment_type(request.form.get("participant_id", type=int),
+                                           request.form.get("payment_type"))
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        return self._done(course_id, _("The payment type was changed."), "#participants")
+
+    @expose("/<int:course_id>/session", methods=["POST"])
+    @has_access
+    def add_session(self, course_id):
+        form = request.form
+        try:
+            catalogue.add_session(course_id, _datetime(form.get("starts_at"), "starts_at"),
+                                  _datetime(form.get("ends_at"), "ends_at"),
+                                  room_id=form.get("room_id", type=int) or None)
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        return self._done(course_id, _("The session was added to the timetable."), "#sessions")
+
+    @expose("/<int:course_id>/attendance/<int:lesson_id>", methods=["POST"])
+    @has_access
+    def mark(self, course_id, lesson_id):
+        present = set(request.form.getlist("present", type=int))
+        marks = {pid: pid in present for pid in request.form.getlist("participant_id", type=int)}
+        try:
+            attendance.mark_session(course_id, lesson_id, marks, user=g.user)
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        return self._done(course_id, _("Attendance saved."), "#sessions")
+
+    @expose("/<int:course_id>/certify", methods=["POST"])
+    @has_access
+    def certify(self, course_id):
+        form = request.form
+        try:
+            participant = certificates.certify(course_id, form.get("participant_id", type=int),
+                                               form.get("result", "passed"),
+                                               grade=form.get("grade") or None)
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        if participant.certificate_number:
+            message = _("Certificate %(number)s issued.", number=participant.certificate_number)
+        else:
+            message = _("The result was saved.")
+        return self._done(course_id, message, "#participants")
+
+    @expose("/<int:course_id>/programme", methods=["POST"])
+    @has_access
+    def upload_programme(self, course_id):
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise DomainError(_l("Choose a file."), field="file")
+            catalogue.attach_programme(course_id, upload.filename, upload.read(),
+                                       upload.mimetype)
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        return self._done(course_id, _("The programme was attached."))
+
+    @expose("/<int:course_id>/programme")
+    @has_access
+    def programme(self, course_id):
+        course = _course_or_404(course_id)
+        try:
+            path = catalogue.programme_path(course)
+        except DomainError:
+            abort(404)
+        return send_file(path, as_attachment=True, download_name=course.programme_filename,
+                         mimetype=course.programme_content_type or None)
+
+    @expose("/economics")
+    @has_access
+    def comparison(self):
+        """Planned against actual across courses (optionally starting between two dates), with
+        totals per direction."""
+        date_from = arg_date(request.args.get("date_from"))
+        date_to = arg_date(request.args.get("date_to"))
+        rows, by_direction = economics.economics_comparison(date_from, date_to)
+        return self.render_template(
+            "courses/comparison.html", title=_("Economics across courses"), rows=rows,
+            by_direction=sorted(by_direction.items(), key=lambda item: str(item[0] or "")),
+            date_from=date_from, date_to=date_to, **LABELS)
+
+    @expose("/<int:course_id>/economics")
+    @has_access
+    def economics_page(self, course_id):
+        course = _course_or_404(course_id)
+        return self.render_template(
+            "courses/economics.html", title=_("Economics: %(title)s", title=course.title),
+            course=course, figures=economics.course_economics(course.id),
+            costs=list(course.costs), **LABELS)
+
+
+class OrganisationBalancesView(BaseView):
+    """Organisations as paying clients: every organisation's charges, payments and balance, and
+    one organisation's receivables per course and its trainees."""
+
+    route_base = "/organisation-balances"
+    class_permission_name = "OrganisationBalance"
+    method_permission_name = {"balances": "read", "organisation": "read"}
+    default_view = "balances"
+
+    @expose("/")
+    @has_access
+    def balances(self):
+        rows = list(db.session.execute(
+            select(Organisation).order_by(Organisation.short_name)).scalars())
+        figures = organisations.organisation_balances([o.id for o in rows])
+        debtors_only = request.args.get("debtors") == "1"
+        entries = [(o, figures[o.id]) for o in rows
+                   if figures[o.id].charges or figures[o.id].payments]
+        if debtors_only:
+            entries = [(o, b) for o, b in entries if b.balance > 0]
+        return self.render_template("courses/balances.html", title=_("Organisations' balances"),
+                                    entries=entries, debtors_only=debtors_only, **LABELS)
+
+    @expose("/<int:organisation_id>")
+    @has_access
+    def organisation(self, organisation_id):
+        try:
+            organisation = organisations.get_organisation(organisation_id)
+        except NotFound:
+            abort(404)
+        return self.render_template(
+            "courses/organisation.html", title=organisation.short_name,
+            organisation=organisation,
+            balance=organisations.organisation_balance(organisation_id),
+            per_course=organisations.receivables_by_course(organisation_id),
+            trainees=organisations.trainees(organisation_id), **LABELS)
+
+
+def courses_section(client):
+    """The client card's "Courses" section: what the person was trained in, with results."""
+    return {"items": registrations.client_courses(client.id), **LABELS}
+
+
+register_card_section("courses", _l("Courses and certificates"), courses_section,
+                      "courses/card_courses.html", order=45, permission=("read", "Course"))

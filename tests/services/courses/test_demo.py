@@ -1,0 +1,20 @@
+"""The demo training centre: courses for three organisations, loaded once."""
+from sqlalchemy import func, select
+
+from app.models.courses import Course, CourseParticipant, CourseRegistration
+
+
+def test_demo_courses_for_three_organisations_loaded_once(app, db):
+    from app.demo import load_demo
+
+    summary = load_demo()
+    assert summary["courses"] == 4
+    organisations = db.session.scalar(
+        select(func.count(func.distinct(CourseRegistration.organisation_id))))
+    assert organisations == 3
+    numbers = sorted(n for n in db.session.scalars(
+        select(CourseParticipant.certificate_number)) if n)
+    assert numbers and numbers == [f"PS-{i:04d}" for i in range(1, len(numbers) + 1)]
+    again = load_demo()
+    assert again["courses"] == 0 and again["course participants"] == 0
+    assert db.session.scalar(select(func.count(Course.id))) == 4
