@@ -77,6 +77,9 @@ GRANTS = {
         ("Dashboard", (R,)),
         ("Report", RW),
         ("Audit", (R,)),
+        # --- stock ---
+        ("StockReport", (R,)),
+        ("Sale", (R,)),
     ],
     FRONT_DESK: [
         ("Client", RW + ("read_all", "export")),
@@ -101,6 +104,10 @@ GRANTS = {
         ("CheckIn", RW),
         ("Task", RW),
         ("Call", RW),
+        # --- stock: the shop desk and lending ---
+        ("Product", (R,)),
+        ("Sale", RW + ("return",)),
+        ("Loan", RW),
     ],
     INSTRUCTOR: [
         # An instructor sees its own lessons and their members; services filter to "own"
@@ -129,13 +136,18 @@ GRANTS = {
         ("Payslip", (R,)),
         ("Dashboard", (R,)),
         ("Report", RW),
+        ("StockReport", (R,)),
+        ("Sale", (R,)),
     ],
     STOREKEEPER: [
+        # Lending needs a client's name and card number only: the lending form has its own
+        # lookup (no client list, card or CRM read).
         ("Product", RWD),
         ("Supplier", RWD),
         ("StockMovement", RW),
         ("PurchaseRequest", RW),
-        ("Client", (R, "read_all")),
+        ("Loan", RW),
+        ("StockReport", (R,)),
     ],
     TRANSLATOR: [
         ("Translation", (R,)),

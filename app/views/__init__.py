@@ -14,6 +14,7 @@ DOMAIN_VIEW_MODULES = [
     "app.views.staff.payroll",
     "app.views.reports.dashboard", "app.views.reports.pages",
     "app.views.communication.crud",
+    "app.views.stock.crud",
 ]
 
 
