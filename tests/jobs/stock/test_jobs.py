@@ -5,7 +5,6 @@ from app.jobs.stock import email_purchase_request, enqueue_new_purchase_requests
 from app.models.stock import PurchaseRequest
 from app.services.communication.failures import TemporaryFailure
 from app.services.stock import sales
-from tests.communication_fixtures import smtp_server  # noqa: F401
 from tests.factories.stock import make_product, make_supplier
 
 

@@ -9,7 +9,6 @@ from app.services.communication import reminders
 from app.services.platform import Conflict, DomainError
 from app.services.stock import clients_with_overdue_items, lending, movements
 from app.services.timetable.flags import member_flags
-from tests.communication_fixtures import smtp_server  # noqa: F401
 from tests.factories.clients import make_client
 from tests.factories.communication import make_template
 from tests.factories.stock import make_product
