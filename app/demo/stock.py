@@ -32,6 +32,40 @@ PRODUCTS = [
 ]
 
 
+# the "item due back" reminder's email (app.services.communication.reminders, kind item_due_back)
+DUE_BACK_TEMPLATES = {
+    "en": ("Please bring back {item_name}", "Hello {recipient_name},\n\n{first_name} borrowed "
+           "\"{item_name}\", due back on {item_due_date}. Please bring it to the front desk."),
+    "fr": ("Merci de rapporter {item_name}", "Bonjour {recipient_name},\n\n{first_name} a "
+           "emprunté « {item_name} », à rendre le {item_due_date}. Merci de le rapporter à "
+           "l'accueil."),
+    "ru": ("Пожалуйста, верните {item_name}", "Здравствуйте, {recipient_name}!\n\n{first_name} "
+           "взял(а) «{item_name}», срок возврата — {item_due_date}. Пожалуйста, верните на "
+           "ресепшен."),
+    "uk": ("Будь ласка, поверніть {item_name}", "Вітаємо, {recipient_name}!\n\n{first_name} "
+           "брав(ла) «{item_name}», термін повернення — {item_due_date}. Будь ласка, поверніть "
+           "на рецепцію."),
+    "hy": ("Խնդրում ենք վերադարձնել {item_name}", "Հարգելի {recipient_name},\n\n{first_name}-ը "
+           "վերցրել է «{item_name}», վերադարձման ժամկետը՝ {item_due_date}։ Խնդրում ենք "
+           "վերադարձնել ընդունարան։"),
+}
+
+
+def _due_back_templates():
+    from app.models.communication import MessageTemplate
+
+    created = 0
+    for language, (subject, body) in DUE_BACK_TEMPLATES.items():
+        if not db.session.scalar(select(MessageTemplate.id).where(
+                MessageTemplate.name == "item_due_back", MessageTemplate.channel == "email",
+                MessageTemplate.language == language)):
+            db.session.add(MessageTemplate(name="item_due_back", channel="email",
+                                           language=language, subject=subject, body=body,
+                                           active=True))
+            created += 1
+    return created
+
+
 def _suppliers():
     existing = {s.name: s for s in db.session.scalars(select(Supplier))}
     result = []
@@ -60,6 +94,7 @@ def _products(suppliers):
 
 
 def load(users):
+    _due_back_templates()
     suppliers = _suppliers()
     products, created = _products(suppliers)
     if db.session.scalar(select(func.count()).select_from(StockMovement)):

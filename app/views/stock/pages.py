@@ -21,6 +21,7 @@ from app.views.platform.base import add_menu_link, add_menu_view
 from app.views.stock.common import after_stock_out
 from app.views.stock.labels import KIND_LABELS, METHOD_LABELS
 
+LEVELS_PAGE = 100
 DESK_METHODS = ("cash", "card", "transfer", "bonus", "certificate")
 
 
@@ -72,9 +73,12 @@ class StockLevelsView(BaseView):
     @has_access
     def levels(self):
         q = request.args.get("q", "").strip()
-        rows = products.product_rows(search=q, active_only=not request.args.get("all"))
-        return self.render_template("stock/levels.html", title=_("Stock levels"), rows=rows,
-                                    q=q, low_only=False)
+        page = max(arg_int(request.args.get("page")) or 0, 0)
+        rows = products.product_rows(search=q, limit=LEVELS_PAGE + 1,
+                                     offset=page * LEVELS_PAGE)
+        return self.render_template("stock/levels.html", title=_("Stock levels"),
+                                    rows=rows[:LEVELS_PAGE], q=q, low_only=False, page=page,
+                                    more=len(rows) > LEVELS_PAGE)
 
     @expose("/low")
     @has_access

@@ -62,6 +62,12 @@ def test_levels_page_queries_do_not_grow_with_products(login, db, app, count_que
     with count_queries() as many:
         assert "Many 19" in _text(keeper.get("/stock/levels"))
     assert many() == few()
+    for n in range(100):
+        make_product(name=f"Zed {n:03d}")
+    db.session.commit()
+    first = _text(keeper.get("/stock/levels"))
+    assert "Zed 077" in first and "Zed 078" not in first and "page=1" in first
+    assert "Zed 099" in _text(keeper.get("/stock/levels?page=1"))
 
 
 def test_refused_write_off_keeps_the_input(login, db):
