@@ -2,8 +2,8 @@
 and the stock valuation.
 
 Rule: the stock level shown is the sum of the product's movements, computed in SQL in the same
-query as the list (a grouped subquery joined to the products), so a list costs one query however
-many products and movements there are.
+query as the list (a correlated sum read from the movements' (product_id, quantity) index), so a
+list costs one query however many products and movements there are.
 """
 from decimal import Decimal
 
@@ -52,20 +52,20 @@ def validate_supplier(supplier):
     supplier.email = email or None
 
 
-def level_subquery():
-    """(product_id, level): the sum of the movements per product."""
-    return (select(StockMovement.product_id.label("product_id"),
-                   func.sum(StockMovement.quantity).label("level"))
-            .group_by(StockMovement.product_id).subquery("levels"))
+def level_of_product():
+    """The sum of a product's movements as a correlated subquery: each product's level is read
+    from the (product_id, quantity) index, so a page of products reads only its own
+    movements."""
+    return (select(func.coalesce(func.sum(StockMovement.quantity), 0))
+            .where(StockMovement.product_id == Product.id)
+            .correlate(Product).scalar_subquery())
 
 
 def product_rows(search=None, low_only=False, active_only=True, limit=None, offset=0):
     """Products with ``level`` (sum of movements) and their supplier, in one query: a list of
     ``(product, supplier_name, level)``, by name."""
-    levels = level_subquery()
-    level = func.coalesce(levels.c.level, 0)
+    level = level_of_product()
     query = (select(Product, Supplier.name, level.label("level"))
-             .outerjoin(levels, levels.c.product_id == Product.id)
              .outerjoin(Supplier, Supplier.id == Product.supplier_id)
              .order_by(Product.name, Product.id))
     if active_only:
