@@ -62,12 +62,11 @@ def lend(product_id, client_id, due_date, quantity=1, on=None):
     loan = Loan(product_id=product_id, client_id=client_id, quantity=int(quantity or 1),
                 issued_on=on, due_date=due_date)
     # the stock first (its guarded UPDATE takes the write lock), then the rest
-    movement = movements.move(product_id, "issue", loan.quantity, client_id=client_id,
-                              due_date=due_date)
+    movement = movements.move(product_id, "issue", loan.quantity, due_date=due_date)
     _client(client_id)
     db.session.add(loan)
     db.session.flush()
-    movement.loan_id = loan.id
+    movement.client_id, movement.loan_id = client_id, loan.id
     from app.services.stock import purchasing
 
     purchasing.reorder_if_low([product_id])

@@ -72,7 +72,7 @@ def _payments(payments, client_id):
 def sell(lines, client_id=None, payments=None, taken_by_id=None):
     """Sell products on one receipt; returns the sale with its lines, totals and payments."""
     wanted = _lines(lines)
-    sale = Sale(client_id=client_id, sold_at=datetime.now(), status="done")
+    sale = Sale(sold_at=datetime.now(), status="done")
     db.session.add(sale)
     db.session.flush()  # a write first: SQLite's write lock before anything is read
     for product_id in sorted(wanted):
@@ -82,6 +82,7 @@ def sell(lines, client_id=None, payments=None, taken_by_id=None):
         percent = db.session.scalar(select(Client.discount_percent).where(Client.id == client_id))
         if percent is None:
             raise NotFound(_l("No such client."), field="client_id")
+        sale.client_id = client_id
     products = {p.id: p for p in db.session.scalars(
         select(Product).where(Product.id.in_(list(wanted))))}
     subtotal = total = Decimal("0.00")

@@ -69,6 +69,15 @@ def test_front_desk_sells_and_returns(app, db, api_token):
         "lines": [{"product_id": water.id, "quantity": 3}],
         "payments": [{"method": "cash", "amount": "6.00"}]})
     assert short.status_code == 400 and short.json["field"] == "quantity"
+    stranger = api.post("/api/v1/sale/", headers=headers, json={
+        "client_id": 999999, "lines": [{"product_id": water.id}], "payments": []})
+    assert stranger.status_code == 404 and stranger.json["field"] == "client_id"
+    ghost = api.post("/api/v1/sale/", headers=headers, json={
+        "lines": [{"product_id": 999999}], "payments": []})
+    assert ghost.status_code == 404 and ghost.json["field"] == "product_id"
+    bad_money = api.post("/api/v1/sale/", headers=headers, json={
+        "lines": [{"product_id": water.id}], "payments": [{"method": "cash", "amount": "abc"}]})
+    assert bad_money.status_code == 400 and bad_money.json["field"] == "payments"
     malformed = api.post("/api/v1/sale/", headers=headers, json={"lines": "water"})
     assert malformed.status_code == 400 and malformed.json["field"] == "lines"
     no_reason = api.post(f"/api/v1/sale/{sale['id']}/return", headers=headers, json={})
@@ -90,6 +99,9 @@ def test_loans_lend_and_return(app, db, api_token):
     headers = api_token(STOREKEEPER)
     api = app.test_client()
     due = (TODAY + timedelta(days=10)).isoformat()
+    stranger = api.post("/api/v1/loan/", headers=headers, json={
+        "product_id": book.id, "client_id": 999999, "due_date": due})
+    assert stranger.status_code == 404 and stranger.json["field"] == "client_id"
     lent = api.post("/api/v1/loan/", headers=headers, json={
         "product_id": book.id, "client_id": ann.id, "due_date": due})
     assert lent.status_code == 201 and lent.json["result"]["due_date"] == due
