@@ -75,6 +75,14 @@ def open_requests():
         .order_by(PurchaseRequest.id)))
 
 
+def count_open_requests():
+    """How many requests wait for their goods (the storekeeper's reminder)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(PurchaseRequest).where(
+        PurchaseRequest.status.in_(OPEN_REQUEST_STATUSES)))
+
+
 def _request(request_id):
     request = db.session.get(PurchaseRequest, request_id)
     if request is None:

@@ -78,14 +78,16 @@ class StockLevelsView(BaseView):
                                      offset=page * LEVELS_PAGE)
         return self.render_template("stock/levels.html", title=_("Stock levels"),
                                     rows=rows[:LEVELS_PAGE], q=q, low_only=False, page=page,
-                                    more=len(rows) > LEVELS_PAGE)
+                                    more=len(rows) > LEVELS_PAGE,
+                                    open_requests=purchasing.count_open_requests())
 
     @expose("/low")
     @has_access
     def low(self):
+        requests = {r.product_id: r for r in purchasing.open_requests()}
         return self.render_template("stock/levels.html", title=_("Low stock"),
                                     rows=products.low_stock(), q="", low_only=True,
-                                    requests={r.product_id: r for r in purchasing.open_requests()})
+                                    requests=requests, open_requests=len(requests))
 
 
 class StockDeskView(BaseView):

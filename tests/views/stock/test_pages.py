@@ -70,6 +70,19 @@ def test_levels_page_queries_do_not_grow_with_products(login, db, app, count_que
     assert "Zed 099" in _text(keeper.get("/stock/levels?page=1"))
 
 
+def test_storekeeper_is_told_of_open_purchase_requests(login, db):
+    water = make_product(stock=3, name="Water", min_stock=2, reorder_quantity=10,
+                         supplier_id=make_supplier().id)
+    db.session.commit()
+    keeper = login(STOREKEEPER)
+    assert "purchase request" not in _text(keeper.get("/stock/levels"))
+    assert keeper.post("/stock/desk/write-off", data={"product_id": water.id, "quantity": "1",
+                                                      "reason": "Leak"}).status_code == 302
+    assert "1 purchase request is waiting for its goods." in _text(keeper.get("/stock/levels"))
+    low = _text(keeper.get("/stock/low"))
+    assert "Water" in low and "1 purchase request is waiting" in low
+
+
 def test_refused_write_off_keeps_the_input(login, db):
     water = make_product(stock=2, name="Water")
     db.session.commit()
