@@ -122,14 +122,19 @@ class Sale(AuditMixin, Model):
 
 
 class SaleLine(Model):
+    """A line of a receipt: a product (out of stock), or a pass sold through the money domain
+    (``pass_id``)."""
+
     __tablename__ = "stock_sale_line"
 
     id = Column(Integer, primary_key=True)
     sale_id = Column(Integer, ForeignKey("stock_sale.id", ondelete="CASCADE"), nullable=False,
                      index=True)
     sale = relationship("Sale", back_populates="lines")
-    product_id = Column(Integer, ForeignKey("product.id"), nullable=False, index=True)
+    product_id = Column(Integer, ForeignKey("product.id"), index=True)
     product = relationship("Product")
+    pass_id = Column(Integer, ForeignKey("client_pass.id"), index=True)
+    pass_ = relationship("Pass")
     quantity = Column(Integer, nullable=False)
     unit_price = Column(MONEY, nullable=False)
     amount = Column(MONEY, nullable=False)  # after the discount

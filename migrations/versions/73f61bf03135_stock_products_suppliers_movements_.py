@@ -183,15 +183,18 @@ def upgrade():
     op.create_table('stock_sale_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sale_id', sa.Integer(), nullable=False),
-    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('pass_id', sa.Integer(), nullable=True),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('unit_price', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['pass_id'], ['client_pass.id'], ),
     sa.ForeignKeyConstraint(['product_id'], ['product.id'], ),
     sa.ForeignKeyConstraint(['sale_id'], ['stock_sale.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('stock_sale_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_sale_line_pass_id'), ['pass_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stock_sale_line_product_id'), ['product_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stock_sale_line_sale_id'), ['sale_id'], unique=False)
 
@@ -222,6 +225,7 @@ def downgrade():
     with op.batch_alter_table('stock_sale_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stock_sale_line_sale_id'))
         batch_op.drop_index(batch_op.f('ix_stock_sale_line_product_id'))
+        batch_op.drop_index(batch_op.f('ix_stock_sale_line_pass_id'))
 
     op.drop_table('stock_sale_line')
     with op.batch_alter_table('stock_movement', schema=None) as batch_op:

@@ -9,8 +9,10 @@ Rules:
   than the total leaves a debt. Without a client, the whole total is paid now in cash, card or
   transfer.
 - Paying more than the total is refused.
+- A pass line (``plan_id``, a client needed) is sold through the money domain's pass sale (its
+  own discount and charge); the receipt's payments cover goods and passes together.
 - A return puts every line back in stock, credits the charge back and gives the money paid
-  back, once.
+  back, once; a receipt with a pass is refunded through the pass instead.
 """
 from datetime import datetime
 from decimal import Decimal
@@ -31,10 +33,14 @@ HUNDRED = Decimal("100")
 
 
 def _lines(lines):
-    """``{product_id: quantity}`` from ``[{"product_id", "quantity"}]``, same products merged."""
-    merged = {}
+    """``({product_id: quantity}, [plan_id, …])`` from ``[{"product_id", "quantity"}]`` and
+    ``[{"plan_id"}]`` lines, the same products merged."""
+    merged, plans = {}, []
     for index, line in enumerate(lines or []):
         try:
+            if line.get("plan_id") not in (None, ""):
+                plans.append(int(line.get("plan_id")))
+                continue
             product_id = int(line.get("product_id"))
             quantity = int(line.get("quantity", 1))
         except (TypeError, ValueError, AttributeError):
@@ -44,9 +50,9 @@ def _lines(lines):
             raise DomainError(_l("Line %(number)s: the quantity must be positive.",
                                  number=index + 1), field="lines")
         merged[product_id] = merged.get(product_id, 0) + quantity
-    if not merged:
+    if not merged and not plans:
         raise DomainError(_l("A sale needs at least one line."), field="lines")
-    return merged
+    return merged, plans
 
 
 def _payments(payments, client_id):
@@ -71,7 +77,9 @@ def _payments(payments, client_id):
 
 def sell(lines, client_id=None, payments=None, taken_by_id=None):
     """Sell products on one receipt; returns the sale with its lines, totals and payments."""
-    wanted = _lines(lines)
+    wanted, plans = _lines(lines)
+    if plans and client_id is None:
+        raise DomainError(_l("A pass is sold to a client: choose one."), field="client_id")
     sale = Sale(sold_at=datetime.now(), status="done")
     db.session.add(sale)
     db.session.flush()  # a write first: SQLite's write lock before anything is read
@@ -98,6 +106,14 @@ def sell(lines, client_id=None, payments=None, taken_by_id=None):
         db.session.add(StockMovement(
             kind="sale", product_id=product_id, quantity=-quantity, unit_price=product.sale_price,
             client_id=client_id, sale_id=sale.id, at=sale.sold_at))
+    goods_total = total
+    for plan_id in plans:
+        # the money domain's own sale: the pass, its discount and its charge
+        pass_ = money.sell_pass(client_id, plan_id, taken_by_id=taken_by_id)
+        subtotal += pass_.list_price
+        total += pass_.price_paid
+        sale.lines.append(SaleLine(pass_id=pass_.id, quantity=1, unit_price=pass_.list_price,
+                                   amount=pass_.price_paid))
     sale.subtotal, sale.discount_percent, sale.total = subtotal, percent, total
     taken = _payments(payments, client_id)
     paid = sum((p["amount"] for p in taken), Decimal("0.00"))
@@ -107,8 +123,8 @@ def sell(lines, client_id=None, payments=None, taken_by_id=None):
     if client_id is None and paid != total:
         raise DomainError(_l("Without a client the whole total (%(total)s) is paid now.",
                              total=total), field="payments")
-    if client_id is not None and total > 0:
-        money.add_charge(client_id, total, "sale", description=str(
+    if client_id is not None and goods_total > 0:
+        money.add_charge(client_id, goods_total, "sale", description=str(
             _l("Sale %(number)s", number=sale.id)))
     for payment in taken:
         payment_id = None
@@ -128,7 +144,8 @@ def sell(lines, client_id=None, payments=None, taken_by_id=None):
 
 def get_sale(sale_id):
     sale = db.session.scalar(select(Sale).where(Sale.id == sale_id).options(
-        selectinload(Sale.lines).joinedload(SaleLine.product), selectinload(Sale.payments)))
+        selectinload(Sale.lines).joinedload(SaleLine.product),
+        selectinload(Sale.lines).joinedload(SaleLine.pass_), selectinload(Sale.payments)))
     if sale is None:
         raise NotFound(_l("No such sale."))
     return sale
@@ -142,6 +159,9 @@ def return_sale(sale_id, reason, taken_by_id=None):
     sale = get_sale(sale_id)
     if sale.status != "done":
         raise Conflict(_l("This sale has already been returned."))
+    if any(line.pass_id for line in sale.lines):
+        raise Conflict(_l("This receipt includes a pass: refund the pass on its page "
+                          "(the money domain's refund rule), not as goods."))
     sale.status = "returned"
     sale.returned_on = datetime.now()
     sale.return_reason = reason.strip()

@@ -43,7 +43,8 @@ def _sale_json(sale):
             "discount_percent": str(sale.discount_percent), "total": money_json(sale.total),
             "paid": money_json(sale.paid),
             "due": money_json(max(sale.total - sale.paid, 0)) if sale.status == "done" else "0.00",
-            "lines": [{"product_id": line.product_id, "quantity": line.quantity,
+            "lines": [{"product_id": line.product_id, "pass_id": line.pass_id,
+                       "quantity": line.quantity,
                        "unit_price": money_json(line.unit_price),
                        "amount": money_json(line.amount)} for line in sale.lines],
             "payments": [{"method": p.method, "amount": money_json(p.amount),
@@ -201,6 +202,7 @@ class SaleApi(TesseraModelApi):
                         properties:
                           product_id: {type: integer}
                           quantity: {type: integer}
+                          plan_id: {type: integer, description: "a pass line instead"}
                     payments:
                       type: array
                       items:

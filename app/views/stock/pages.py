@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.clients import Client
+from app.models.passes import PassPlan
 from app.models.stock import Product
 from app.security import role_can
 from app.services.clients import register_card_section
@@ -218,8 +219,10 @@ class ShopView(BaseView):
                                  "certificate_code": form.get("certificate_code") or None}
                                 for m, a in zip(form.getlist("method"), form.getlist("amount"))
                                 if (a or "").strip()]
-                    sale = sales_service.sell(lines, client_id=client_id, payments=payments,
-                                              taken_by_id=g.user.id)
+                    plan_id = arg_int(form.get("plan_id"))
+                    sale = sales_service.sell(
+                        lines + ([{"plan_id": plan_id}] if plan_id else []),
+                        client_id=client_id, payments=payments, taken_by_id=g.user.id)
                     db.session.commit()
                     after_stock_out()
                     flash(_("Sale recorded."), "success")
@@ -238,6 +241,8 @@ class ShopView(BaseView):
         return self.render_template(
             "stock/shop.html", title=_("Shop"), lines=shown, products=list(by_id.values()),
             form=form, methods=DESK_METHODS, method_labels=METHOD_LABELS, client=client,
+            plans=list(db.session.scalars(select(PassPlan).where(PassPlan.active.is_(True))
+                                          .order_by(PassPlan.name))) if client else [],
             found=lending.lending_lookup(client_q) if client_q and not client else [],
             subtotal=sum((p.sale_price * _quantity(q) for p, q in shown), 0))
 

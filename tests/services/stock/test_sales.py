@@ -90,3 +90,30 @@ def test_sales_by_product(app, db):
     rows = sales.sales_by_product(date.today(), date.today())
     assert [(r.name, r.quantity, r.revenue) for r in rows] == [
         ("Water", 3, Decimal("6.00")), ("Bar", 1, Decimal("1.50"))]
+
+
+def test_one_receipt_mixes_goods_and_a_pass(app, db):
+    from app.models.passes import Pass
+    from tests.factories.passes import make_plan
+
+    water = make_product(stock=5, sale_price=Decimal("2.00"))
+    plan = make_plan(price=Decimal("100.00"))
+    ann = make_client(discount_percent=Decimal("10"))
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        sales.sell([{"plan_id": plan.id}], payments=[])
+    assert refused.value.field == "client_id"
+    db.session.rollback()
+    sale = sales.sell([{"product_id": water.id, "quantity": 2}, {"plan_id": plan.id}],
+                      client_id=ann.id, payments=[{"method": "card", "amount": "93.60"}])
+    db.session.commit()
+    pass_ = db.session.query(Pass).filter_by(client_id=ann.id).one()
+    assert (sale.subtotal, sale.total, sale.paid) == (Decimal("104.00"), Decimal("93.60"),
+                                                      Decimal("93.60"))
+    assert pass_.price_paid == Decimal("90.00") and pass_.status == "active"
+    assert sorted((line.pass_id is not None, line.amount) for line in sale.lines) == [
+        (False, Decimal("3.60")), (True, Decimal("90.00"))]
+    assert client_balances([ann.id]).get(ann.id, Decimal("0")) == Decimal("0")
+    assert movements.stock_levels([water.id]) == {water.id: 3}
+    with pytest.raises(Conflict):  # a pass is refunded through the money domain
+        sales.return_sale(sale.id, "Changed mind")

@@ -181,3 +181,24 @@ def test_admin_sees_everything(login, db):
     admin = login(ADMIN)
     for page in STOREKEEPER_PAGES + ["/shop/sell", "/sale/list/"]:
         assert admin.get(page).status_code == 200, page
+
+
+def test_shop_receipt_with_a_pass_line(login, db):
+    from tests.factories.passes import make_plan
+
+    plan = make_plan(name="Gym 12", price=Decimal("120.00"))
+    bar = make_product(stock=3, name="Protein bar", sale_price=Decimal("2.00"))
+    ann = make_client(first_name="Ann", last_name="Buyer")
+    db.session.commit()
+    desk = login(FRONT_DESK)
+    form = desk.post("/shop/sell", data={"action": "add", "client_id": str(ann.id),
+                                         "product_id": str(bar.id), "quantity": "1"})
+    assert "Gym 12" in _text(form)  # passes are offered once a client is chosen
+    response = desk.post("/shop/sell", data={
+        "action": "sell", "product_id": [str(bar.id)], "quantity": ["1"],
+        "client_id": str(ann.id), "plan_id": str(plan.id), "method": ["cash"],
+        "amount": ["122.00"]})
+    assert response.status_code == 302, _text(response)
+    sale = db.session.query(Sale).one()
+    receipt = _text(desk.get(f"/sale/{sale.id}/receipt"))
+    assert "Pass: Gym 12" in receipt and "Protein bar" in receipt and "122.00" in receipt
