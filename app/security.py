@@ -88,6 +88,9 @@ GRANTS = {
         ("CourseCost", RWD),
         ("OrganisationPayment", RW),
         ("OrganisationBalance", (R,)),
+        # --- stock ---
+        ("StockReport", (R,)),
+        ("Sale", (R,)),
     ],
     FRONT_DESK: [
         ("Client", RW + ("read_all", "export")),
@@ -117,6 +120,10 @@ GRANTS = {
         ("Course", (R, "register")),
         ("OrganisationPayment", RW),
         ("OrganisationBalance", (R,)),
+        # --- stock: the shop desk and lending ---
+        ("Product", (R,)),
+        ("Sale", RW + ("return",)),
+        ("Loan", RW),
     ],
     INSTRUCTOR: [
         # An instructor sees its own lessons and their members; services filter to "own"
@@ -152,13 +159,18 @@ GRANTS = {
         ("CourseCost", RWD),
         ("OrganisationPayment", RW),
         ("OrganisationBalance", (R,)),
+        ("StockReport", (R,)),
+        ("Sale", (R,)),
     ],
     STOREKEEPER: [
+        # Lending needs a client's name and card number only: the lending form has its own
+        # lookup (no client list, card or CRM read).
         ("Product", RWD),
         ("Supplier", RWD),
         ("StockMovement", RW),
         ("PurchaseRequest", RW),
-        ("Client", (R, "read_all")),
+        ("Loan", RW),
+        ("StockReport", (R,)),
     ],
     TRANSLATOR: [
         ("Translation", (R,)),

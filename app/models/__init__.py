@@ -12,3 +12,4 @@ from app.models import staff, timetable  # noqa: F401
 from app.models import documents  # noqa: F401
 from app.models import cash  # noqa: F401
 from app.models import courses  # noqa: F401
+from app.models import stock  # noqa: F401

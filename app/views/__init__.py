@@ -16,6 +16,7 @@ DOMAIN_VIEW_MODULES = [
     "app.views.communication.crud",
     "app.views.documents.pages",
     "app.views.courses.crud",
+    "app.views.stock.crud",
 ]
 
 

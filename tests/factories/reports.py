@@ -10,6 +10,7 @@ from app.models.communication import Call, Task, TaskResult
 from app.models.passes import Charge, Pass, PassPlan, Payment, Service, SessionWriteOff
 from app.models.payroll import Payroll, PayrollLine
 from app.models.staff import Employee
+from app.models.stock import Product
 from app.models.timetable import Attendance, Group, GroupMember, Lesson
 
 PERIOD = (date(2026, 3, 1), date(2026, 3, 31))
@@ -130,6 +131,31 @@ def build_centre(seed=7, clients=30, lessons=90, managers=()):
             add(Task(text="Call back", due_at=at, manager_id=manager_id, client_id=client.id,
                      status=status, done_at=at + timedelta(hours=2) if status != "open" else None,
                      result_id=rng.choice(results).id if status != "open" else None))
+    _shop(rng, people, lo, hi)
     db.session.commit()
     return {"services": services, "employees": employees, "groups": groups, "clients": people,
             "plans": [plan, unlimited]}
+
+
+def _shop(rng, people, lo, hi):
+    """A few products received, sold over the period (one sale returned)."""
+    from app.services.stock import movements, sales
+
+    products = []
+    for n, (price, cost) in enumerate((("2.00", "0.70"), ("25.00", "12.00"), ("8.50", "3.10"))):
+        product = add(Product(name=f"Shop item {n}", sku=f"SHOP-{n}", sale_price=Decimal(price),
+                              cost=Decimal(cost)))
+        movements.receive(product.id, 40)
+        products.append(product)
+    for i in range(12):
+        product = rng.choice(products)
+        client = rng.choice(people + [None])
+        quantity = rng.randrange(1, 4)
+        total = product.sale_price * quantity
+        sale = sales.sell([{"product_id": product.id, "quantity": quantity}],
+                          client_id=client.id if client else None,
+                          payments=[] if client else [{"method": "cash", "amount": str(total)}])
+        sale.sold_at = datetime.combine(_day(rng, lo, hi), time(12, 0))
+        if i == 0:
+            sales.return_sale(sale.id, "Damaged")
+    db.session.flush()

@@ -206,6 +206,22 @@ def lessons_tomorrow(on_date):
                 "lesson_name": service}
 
 
+@register_reminder("item_due_back", _l("Lent item due back"),
+                   placeholders={"item_name": _l("Name of the lent item"),
+                                 "item_due_date": _l("Date the lent item was due back")})
+def items_due_back(on_date):
+    """Lent items not returned by their due date (the stock domain's overdue loans); once per
+    loan."""
+    from app.services.stock import overdue_loans
+
+    rows = overdue_loans(on_date)
+    clients = _clients([r.client_id for r in rows])
+    for loan_id, client_id, name, due_date in rows:
+        if client_id in clients:
+            yield clients[client_id], f"loan{loan_id}", {"item_name": name,
+                                                          "item_due_date": _fdate(due_date)}
+
+
 @register_reminder("birthday", _l("Birthday"))
 def birthdays(on_date):
     """Clients whose birthday is today (29 February ones on 28 February in other years);

@@ -5,3 +5,4 @@ from app.services.reports import attendance  # noqa: F401
 from app.services.reports import money  # noqa: F401
 from app.services.reports import clients_special  # noqa: F401
 from app.services.reports import communication  # noqa: F401
+from app.services.reports import stock  # noqa: F401

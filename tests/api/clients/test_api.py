@@ -88,8 +88,7 @@ def test_post_duplicate_phone_conflict_then_allowed(db, app, api_token):
 
 
 @pytest.mark.parametrize("role, allowed", [(ADMIN, True), (MANAGER, True), (INSTRUCTOR, True),
-                                           (FRONT_DESK, False), (ACCOUNTANT, False),
-                                           (STOREKEEPER, False)])
+                                           (FRONT_DESK, False), (ACCOUNTANT, False)])
 def test_medical_notes_in_api_responses(db, app, api_token, role, allowed):
     patient = make_client(last_name="Lambert", medical_notes=SECRET)
     headers = api_token(role)
@@ -166,6 +165,14 @@ def test_read_only_roles_cannot_post(db, app, api_token, role, status):
         "first_name": "A", "last_name": "B"})
     assert response.status_code == status
     assert _count(db) == 0
+
+
+def test_storekeeper_cannot_read_clients(db, app, api_token):
+    patient = make_client(last_name="Lambert")
+    headers = api_token(STOREKEEPER)
+    api = app.test_client()
+    assert api.get("/api/v1/client/", headers=headers).status_code == 403
+    assert api.get(f"/api/v1/client/{patient.id}", headers=headers).status_code == 403
 
 
 def test_translator_cannot_read_clients(db, app, api_token):

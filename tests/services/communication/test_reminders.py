@@ -138,6 +138,8 @@ def test_birthday_once_a_year_and_feb_29_on_feb_28(app, db, smtp_server, sync_jo
 def test_kind_without_template_waits_and_new_kind_is_one_declaration(app, db, smtp_server, sync_jobs):
     client = make_client(first_name="Ann", email="ann@example.org", consent_email=True)
     client_id = client.id
+    declared = reminders.REMINDER_KINDS.get("item_due_back")  # the stock domain's own kind
+    label = reminders.PLACEHOLDERS.get("item_name")
 
     @reminders.register_reminder("item_due_back", "Lent item due back",
                                  placeholders={"item_name": "Lent item"})
@@ -156,5 +158,8 @@ def test_kind_without_template_waits_and_new_kind_is_one_declaration(app, db, sm
     finally:
         reminders.REMINDER_KINDS.pop("item_due_back")
         reminders.PLACEHOLDERS.pop("item_name")
+        if declared is not None:
+            reminders.REMINDER_KINDS["item_due_back"] = declared
+            reminders.PLACEHOLDERS["item_name"] = label
     assert [d["body"].strip() for d in smtp_server.deliveries] == ["Please bring back Grammar book."]
     assert _messages(db, "item_due_back")[0].status == "sent"

@@ -1,0 +1,205 @@
+"""Sales at the desk: one receipt of product lines, the client's discount, payments by method;
+and the return of a whole receipt.
+
+Rules:
+- Every line takes its products out of stock (refused, and nothing sold, when any line has not
+  enough); prices are the products' sale prices less the client's discount percentage.
+- With a client, the receipt's total is charged to the client and each payment goes through
+  the money domain's payment service (bonus points and gift certificates included); paying less
+  than the total leaves a debt. Without a client, the whole total is paid now in cash, card or
+  transfer.
+- Paying more than the total is refused.
+- A pass line (``plan_id``, a client needed) is sold through the money domain's pass sale (its
+  own discount and charge); the receipt's payments cover goods and passes together.
+- A return puts every line back in stock, credits the charge back and gives the money paid
+  back, once; a receipt with a pass is refunded through the pass instead.
+"""
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models.clients import Client
+from app.models.stock import Product, Sale, SaleLine, SalePayment, StockMovement
+from app.services import money
+from app.services.platform import Conflict, DomainError, NotFound
+from app.services.stock import movements
+
+ANONYMOUS_METHODS = ("cash", "card", "transfer")
+HUNDRED = Decimal("100")
+
+
+def _lines(lines):
+    """``({product_id: quantity}, [plan_id, …])`` from ``[{"product_id", "quantity"}]`` and
+    ``[{"plan_id"}]`` lines, the same products merged."""
+    merged, plans = {}, []
+    for index, line in enumerate(lines or []):
+        try:
+            if line.get("plan_id") not in (None, ""):
+                plans.append(int(line.get("plan_id")))
+                continue
+            product_id = int(line.get("product_id"))
+            quantity = int(line.get("quantity", 1))
+        except (TypeError, ValueError, AttributeError):
+            raise DomainError(_l("Line %(number)s: a product and a whole quantity are needed.",
+                                 number=index + 1), field="lines") from None
+        if quantity <= 0:
+            raise DomainError(_l("Line %(number)s: the quantity must be positive.",
+                                 number=index + 1), field="lines")
+        merged[product_id] = merged.get(product_id, 0) + quantity
+    if not merged and not plans:
+        raise DomainError(_l("A sale needs at least one line."), field="lines")
+    return merged, plans
+
+
+def _payments(payments, client_id):
+    result = []
+    for payment in payments or []:
+        try:
+            amount = money.to_money(payment.get("amount"))
+        except (ArithmeticError, ValueError, TypeError, AttributeError):
+            raise DomainError(_l("Please enter an amount like 12.50."), field="payments") from None
+        method = (payment.get("method") or "cash").strip()
+        if amount == 0:
+            continue
+        if amount < 0:
+            raise DomainError(_l("A payment must be a positive amount."), field="payments")
+        if client_id is None and method not in ANONYMOUS_METHODS:
+            raise DomainError(_l("Bonus points and gift certificates need a client."),
+                              field="payments")
+        result.append({"method": method, "amount": amount,
+                       "certificate_code": payment.get("certificate_code")})
+    return result
+
+
+def sell(lines, client_id=None, payments=None, taken_by_id=None):
+    """Sell products on one receipt; returns the sale with its lines, totals and payments."""
+    wanted, plans = _lines(lines)
+    if plans and client_id is None:
+        raise DomainError(_l("A pass is sold to a client: choose one."), field="client_id")
+    sale = Sale(sold_at=datetime.now(), status="done")
+    db.session.add(sale)
+    db.session.flush()  # a write first: SQLite's write lock before anything is read
+    for product_id in sorted(wanted):
+        movements.change_on_hand(product_id, -wanted[product_id])
+    percent = Decimal("0")
+    if client_id is not None:
+        percent = db.session.scalar(select(Client.discount_percent).where(Client.id == client_id))
+        if percent is None:
+            raise NotFound(_l("No such client."), field="client_id")
+        sale.client_id = client_id
+    products = {p.id: p for p in db.session.scalars(
+        select(Product).where(Product.id.in_(list(wanted))))}
+    subtotal = total = Decimal("0.00")
+    for product_id in sorted(wanted):
+        product = products[product_id]
+        quantity = wanted[product_id]
+        gross = money.to_money(product.sale_price * quantity)
+        amount = money.to_money(gross * (HUNDRED - percent) / HUNDRED)
+        subtotal += gross
+        total += amount
+        sale.lines.append(SaleLine(product_id=product_id, quantity=quantity,
+                                   unit_price=product.sale_price, amount=amount))
+        db.session.add(StockMovement(
+            kind="sale", product_id=product_id, quantity=-quantity, unit_price=product.sale_price,
+            client_id=client_id, sale_id=sale.id, at=sale.sold_at))
+    goods_total = total
+    for plan_id in plans:
+        # the money domain's own sale: the pass, its discount and its charge
+        pass_ = money.sell_pass(client_id, plan_id, taken_by_id=taken_by_id)
+        subtotal += pass_.list_price
+        total += pass_.price_paid
+        sale.lines.append(SaleLine(pass_id=pass_.id, quantity=1, unit_price=pass_.list_price,
+                                   amount=pass_.price_paid))
+    sale.subtotal, sale.discount_percent, sale.total = subtotal, percent, total
+    taken = _payments(payments, client_id)
+    paid = sum((p["amount"] for p in taken), Decimal("0.00"))
+    if paid > total:
+        raise DomainError(_l("The payments (%(paid)s) exceed the total (%(total)s).",
+                             paid=paid, total=total), field="payments")
+    if client_id is None and paid != total:
+        raise DomainError(_l("Without a client the whole total (%(total)s) is paid now.",
+                             total=total), field="payments")
+    if client_id is not None and goods_total > 0:
+        money.add_charge(client_id, goods_total, "sale", description=str(
+            _l("Sale %(number)s", number=sale.id)))
+    for payment in taken:
+        payment_id = None
+        if client_id is not None:
+            payment_id = money.take_payment(
+                client_id, payment["amount"], method=payment["method"], purpose="sale",
+                taken_by_id=taken_by_id, certificate_code=payment["certificate_code"]).id
+        sale.payments.append(SalePayment(method=payment["method"], amount=payment["amount"],
+                                         payment_id=payment_id))
+    sale.paid = paid
+    db.session.flush()
+    from app.services.stock import purchasing
+
+    purchasing.reorder_if_low(list(wanted))
+    return sale
+
+
+def get_sale(sale_id):
+    sale = db.session.scalar(select(Sale).where(Sale.id == sale_id).options(
+        selectinload(Sale.lines).joinedload(SaleLine.product),
+        selectinload(Sale.lines).joinedload(SaleLine.pass_), selectinload(Sale.payments)))
+    if sale is None:
+        raise NotFound(_l("No such sale."))
+    return sale
+
+
+def return_sale(sale_id, reason, taken_by_id=None):
+    """Take the goods of a receipt back: into stock, the charge credited back, the money paid
+    given back (by the method of the first payment)."""
+    if not (reason or "").strip():
+        raise DomainError(_l("A reason is required."), field="reason")
+    sale = get_sale(sale_id)
+    if sale.status != "done":
+        raise Conflict(_l("This sale has already been returned."))
+    if any(line.pass_id for line in sale.lines):
+        raise Conflict(_l("This receipt includes a pass: refund the pass on its page "
+                          "(the money domain's refund rule), not as goods."))
+    sale.status = "returned"
+    sale.returned_on = datetime.now()
+    sale.return_reason = reason.strip()
+    db.session.flush()  # the version check: a concurrent second return is refused
+    for line in sale.lines:
+        movements.move(line.product_id, "return", line.quantity, unit_price=line.unit_price,
+                       client_id=sale.client_id, sale_id=sale.id)
+    net_paid = money.to_money(sum((p.amount for p in sale.payments), Decimal("0")))
+    method = sale.payments[0].method if sale.payments else "cash"
+    if method not in ANONYMOUS_METHODS:
+        method = "cash"
+    if sale.client_id is not None:
+        if sale.total > 0:
+            money.add_charge(sale.client_id, -sale.total, "sale", description=str(
+                _l("Return of sale %(number)s", number=sale.id)))
+        payment_id = None
+        if net_paid > 0:
+            payment_id = money.return_money(sale.client_id, net_paid, reason.strip(),
+                                            method=method, purpose="sale",
+                                            taken_by_id=taken_by_id).id
+    else:
+        payment_id = None
+    if net_paid > 0:
+        sale.payments.append(SalePayment(method=method, amount=-net_paid, payment_id=payment_id))
+    db.session.flush()
+    return sale
+
+
+def sales_by_product(date_from, date_to):
+    """Per product: quantity sold and revenue (after discounts) in the period, returned sales
+    excluded; one grouped query."""
+    start = datetime.combine(date_from, datetime.min.time())
+    end = datetime.combine(date_to, datetime.max.time())
+    return db.session.execute(
+        select(Product.id, Product.name, Product.sku, func.sum(SaleLine.quantity).label("quantity"),
+               func.sum(SaleLine.amount).label("revenue"))
+        .join(SaleLine, SaleLine.product_id == Product.id)
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.status == "done", Sale.sold_at >= start, Sale.sold_at <= end)
+        .group_by(Product.id, Product.name, Product.sku)
+        .order_by(func.sum(SaleLine.amount).desc(), Product.name)).all()

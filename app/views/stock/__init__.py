@@ -1,0 +1,1 @@
+"""Stock pages and APIs: products, suppliers, movements, desk sales, lending, purchase requests."""
