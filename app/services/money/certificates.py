@@ -87,3 +87,28 @@ def redeem_certificate(code, amount, client_id, payment_id=None, on=None):
 
 def certificate_balance(code):
     return Decimal(find_certificate(code).balance)
+
+
+def return_to_certificate(certificate_id, amount, client_id, payment_id=None):
+    """Give ``amount`` back to a certificate (a refund of something paid with it): its balance
+    grows by a single conditional UPDATE, never beyond its initial amount, and the movement is
+    a negative redemption. Returns the redemption."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise DomainError(_l("The amount must be positive."), field="amount")
+    table = GiftCertificate.__table__
+    result = db.session.execute(
+        update(table)
+        .where(table.c.id == certificate_id, table.c.balance + amount <= table.c.initial_amount)
+        .values(balance=table.c.balance + amount, version=table.c.version + 1))
+    if result.rowcount != 1:
+        raise DomainError(_l("The gift certificate cannot take back more than it was worth."),
+                          field="amount")
+    cached = db.session.identity_map.get(db.session.identity_key(GiftCertificate, certificate_id))
+    if cached is not None:
+        db.session.expire(cached)
+    redemption = GiftCertificateRedemption(certificate_id=certificate_id, client_id=client_id,
+                                           payment_id=payment_id, amount=-amount)
+    db.session.add(redemption)
+    db.session.flush()
+    return redemption

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.passes import TIME_WINDOWS, Discount
-from app.services.platform import DomainError
+from app.models.passes import TIME_WINDOWS, Discount, Pass
+from app.services.platform import Conflict, DomainError
 
 CENT = Decimal("0.01")
 DEFAULT_TIME_WINDOWS = {
@@ -75,3 +75,11 @@ def validate_discount(discount):
     """A discount is a percentage between 0 and 100."""
     if discount.percent is None or not Decimal(0) <= Decimal(discount.percent) <= Decimal(100):
         raise DomainError(_l("A discount is between 0 and 100 percent."), field="percent")
+
+
+def ensure_plan_deletable(plan):
+    """A plan that passes were sold from is kept (its passes carry their own terms, but their
+    history names it): retire it by unticking "active" instead."""
+    if db.session.scalar(select(Pass.id).where(Pass.plan_id == plan.id).limit(1)) is not None:
+        raise Conflict(_l("Passes were sold from this plan: make it inactive instead of "
+                          "deleting it."), field="active")

@@ -1,8 +1,9 @@
 """Writing sessions off passes: one client at the desk, or a whole lesson in one go.
 
 The rule (the same on both paths): a session comes off the client's pass that covers the service
-at that moment — live status, the date inside its start and end, not frozen that day, the plan's
-time window matching, sessions left or unlimited — the one ending first. Its ``value`` is the
+at that moment — by the pass's own terms, copied from its plan at sale (services covered, time
+window), so editing a plan never changes what a sold pass covers — live status, the date inside
+its start and end, not frozen that day, its time window matching, sessions left or unlimited — the one ending first. Its ``value`` is the
 pass's per-session value. Without such a pass the visit is owed: written off with no pass and
 charged at the service's single-visit price. A pass never goes below zero nor beyond its total:
 every decrement is a conditional UPDATE guarded per row, so concurrent write-offs (the desk,
@@ -23,8 +24,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, or_, select, update
 
 from app.extensions import db
-from app.models.passes import (LIVE_STATUSES, Charge, Pass, PassFreeze, PassPlan, Service,
-                               SessionWriteOff, pass_plan_service)
+from app.models.passes import (LIVE_STATUSES, Charge, Pass, PassFreeze, Service,
+                               SessionWriteOff, pass_service)
 from app.services.audit import update_loaded
 from app.services.money.payments import add_charge, build_charge, to_money
 from app.services.money.plans import windows_at
@@ -47,14 +48,15 @@ def _session_value(price_paid, sessions_total, validity_days):
 
 def _covers(client_ids, service_id, at):
     """SQL: the pass belongs to one of the clients and may be used for the service at ``at``
-    (dates, time window, no freeze that day; status and sessions are checked by the caller)."""
+    by its own terms (services covered, dates, time window, no freeze that day; status and
+    sessions are checked by the caller)."""
     day = at.date()
     return and_(
         Pass.client_id.in_(sorted(client_ids)),
-        exists().where(pass_plan_service.c.pass_plan_id == Pass.plan_id,
-                       pass_plan_service.c.service_id == service_id),
+        exists().where(pass_service.c.pass_id == Pass.id,
+                       pass_service.c.service_id == service_id),
         Pass.start_date <= day, Pass.end_date >= day,
-        PassPlan.time_window.in_(windows_at(at)),
+        Pass.time_window.in_(windows_at(at)),
         ~exists().where(PassFreeze.pass_id == Pass.id, PassFreeze.start_date <= day,
                         PassFreeze.end_date >= day))
 
@@ -70,9 +72,8 @@ def _candidate_rows(requests):
     matches = [_covers(clients, service_id, at) for (service_id, at), clients in groups.items()]
     query = (
         select(Pass.id, Pass.client_id, Pass.price_paid, Pass.sessions_total, Pass.sessions_used,
-               PassPlan.validity_days,
+               Pass.validity_days,
                *[match.label(f"m{k}") for k, match in enumerate(matches)])
-        .join(PassPlan, PassPlan.id == Pass.plan_id)
         .where(Pass.status.in_(LIVE_STATUSES),
                or_(Pass.sessions_total.is_(None), Pass.sessions_used < Pass.sessions_total),
                or_(*matches))

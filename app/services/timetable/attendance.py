@@ -226,15 +226,15 @@ def check_in_to_service(client_id, service_id, at=None):
 def sessions_left(client_ids, service_id, on_date):
     """``{client id: sessions left on live passes covering the service on the date}``, ``None``
     for an unlimited pass; one query."""
-    from app.models.passes import LIVE_STATUSES, Pass, pass_plan_service
+    from app.models.passes import LIVE_STATUSES, Pass, pass_service
 
     result = {cid: 0 for cid in client_ids}
     if not client_ids:
         return result
     rows = db.session.execute(
         select(Pass.client_id, Pass.sessions_total, Pass.sessions_used)
-        .join(pass_plan_service, pass_plan_service.c.pass_plan_id == Pass.plan_id)
-        .where(Pass.client_id.in_(client_ids), pass_plan_service.c.service_id == service_id,
+        .join(pass_service, pass_service.c.pass_id == Pass.id)
+        .where(Pass.client_id.in_(client_ids), pass_service.c.service_id == service_id,
                Pass.status.in_(LIVE_STATUSES), Pass.start_date <= on_date,
                Pass.end_date >= on_date)).all()
     for row in rows:

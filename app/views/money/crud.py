@@ -17,7 +17,7 @@ from app.formatting import money
 from app.models.passes import (Discount, GiftCertificate, Pass, PassPlan, Payment, Service,
                                TIME_WINDOWS)
 from app.security import role_can
-from app.services.money import certificates
+from app.services.money import certificate_sales
 from app.services.money import plans as pass_plans
 from app.services.money import passes as service
 from app.services.platform import DomainError
@@ -90,6 +90,9 @@ class PassPlanModelView(TesseraModelView):
         pass_plans.validate_plan(item)
 
     pre_update = pre_add
+
+    def pre_delete(self, item):
+        pass_plans.ensure_plan_deletable(item)
 
 
 class PassModelView(TesseraModelView):
@@ -232,19 +235,24 @@ class GiftCertificateModelView(TesseraModelView):
     add_title = _l("New gift certificate")
     label_columns = LABELS
     list_columns = ["code", "initial_amount", "balance", "buyer", "valid_until", "active"]
-    add_columns = ["code", "initial_amount", "buyer", "valid_until"]
+    add_columns = ["code", "initial_amount", "buyer", "method", "valid_until"]
     show_columns = ["code", "initial_amount", "balance", "buyer", "valid_until", "active",
                     "created_by", "created_on"]
     add_form_extra_fields = {
         "code": StringField(LABELS["code"], validators=[Optional()],
                             description=_l("Leave empty to generate one.")),
+        "method": SelectField(_l("Paid by"), choices=[
+            (m, METHOD_LABELS[m]) for m in certificate_sales.SALE_METHODS], default="cash",
+            description=_l("The buyer pays the certificate's value now.")),
     }
     search_columns = ["code", "buyer", "active"]
     formatters_columns = {"initial_amount": money, "balance": money}
     base_order = ("created_on", "desc")
 
     def pre_add(self, item):
-        certificates.prepare_certificate(item)
+        """The certificate is sold: charged to the buyer and paid (``certificate_sales``)."""
+        method = item.__dict__.pop("method", None) or request.form.get("method")
+        certificate_sales.record_certificate_sale(item, method, taken_by_id=g.user.id)
 
 
 def register(appbuilder):
