@@ -14,7 +14,7 @@ Rules:
   (lesson, client) constraint is the last line of defence.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -210,15 +210,61 @@ def check_in_to_lesson(lesson_id, client_id, user=None):
     return write_off
 
 
-def check_in_to_service(client_id, service_id, at=None):
-    """Front desk walk-in: one session of the service written off the right pass, or an owed
-    visit at the single-visit price when no pass covers it."""
-    at = at or datetime.now().replace(microsecond=0)
-    try:
-        return money.write_off_session(client_id, service_id, at)
-    except money.NoValidPass:
-        return money.record_owed_visit(client_id, service_id, at)
+DEFAULT_WALK_IN_REPEAT_MINUTES = 30
 
+
+def walk_in_repeat_minutes():
+    """``WALK_IN_REPEAT_MINUTES`` (default 30): a second scan within it is the same visit."""
+    minutes = DEFAULT_WALK_IN_REPEAT_MINUTES
+    if has_app_context():
+        minutes = current_app.config.get("WALK_IN_REPEAT_MINUTES", minutes)
+    return max(int(minutes), 0)
+
+
+@dataclass
+class WalkIn:
+    """A walk-in check-in: its write-off; ``repeated`` when the card was scanned for the same
+    service within the repeat window (nothing written); ``reason`` why no pass covered it."""
+
+    write_off: SessionWriteOff
+    repeated: bool = False
+    reason: object = None
+
+
+def _lock_client(client_id):
+    """Serialise check-ins of one client: a row lock on PostgreSQL; on SQLite an UPDATE that
+    changes nothing takes the write lock before anything is read."""
+    from app.models.clients import Client
+
+    table = Client.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        found = db.session.execute(select(table.c.id).where(table.c.id == client_id)
+                                   .with_for_update()).first()
+    else:
+        found = db.session.execute(table.update().where(table.c.id == client_id)
+                                   .values(id=table.c.id)).rowcount
+    if not found:
+        raise NotFound(_l("No such client."))
+
+
+def check_in_to_service(client_id, service_id, at=None, repeat_minutes=None):
+    """Front desk walk-in: one session of the service written off the right pass, or an owed
+    visit at the single-visit price when no pass covers it. Idempotent: the same card scanned
+    for the same service within ``walk_in_repeat_minutes()`` shows the first visit and writes
+    nothing off (two desks scanning at once are serialised on the client). The visit is a
+    walk-in write-off, listed on the client card's Visits. Returns a ``WalkIn``."""
+    at = at or datetime.now().replace(microsecond=0)
+    minutes = walk_in_repeat_minutes() if repeat_minutes is None else repeat_minutes
+    _lock_client(client_id)
+    if minutes > 0:
+        earlier = money.recent_walk_in(client_id, service_id, at - timedelta(minutes=minutes), at)
+        if earlier is not None:
+            return WalkIn(earlier, repeated=True)
+    try:
+        return WalkIn(money.write_off_session(client_id, service_id, at, walk_in=True))
+    except money.NoValidPass as exc:
+        return WalkIn(money.record_owed_visit(client_id, service_id, at, walk_in=True),
+                      reason=exc.message)
 
 
 # --- what the pages show ---------------------------------------------------------------------
@@ -273,13 +319,25 @@ def roster(lesson):
 
 
 def visits(client_id, limit=50):
-    """A client's attendance history, newest first (for the client card)."""
+    """A client's visits, newest first (for the client card): lesson attendance and walk-ins
+    checked in at the desk (``lesson_id`` None, status present), in one query."""
+    from sqlalchemy import literal, null, union_all
+
     from app.models.passes import Service
 
+    lessons = (select(Attendance.status.label("status"),
+                      Attendance.write_off_id.label("write_off_id"),
+                      Lesson.id.label("lesson_id"), Lesson.starts_at.label("starts_at"),
+                      Service.name.label("service"))
+               .join(Lesson, Lesson.id == Attendance.lesson_id)
+               .join(Service, Service.id == Lesson.service_id)
+               .where(Attendance.client_id == client_id))
+    walk_ins = (select(literal(PRESENT).label("status"), SessionWriteOff.id.label("write_off_id"),
+                       null().label("lesson_id"), SessionWriteOff.at.label("starts_at"),
+                       Service.name.label("service"))
+                .join(Service, Service.id == SessionWriteOff.service_id)
+                .where(SessionWriteOff.client_id == client_id,
+                       SessionWriteOff.walk_in.is_(True), SessionWriteOff.cancelled.is_(False)))
+    both = union_all(lessons, walk_ins).subquery("visits")
     return db.session.execute(
-        select(Attendance.status, Attendance.write_off_id, Lesson.id.label("lesson_id"),
-               Lesson.starts_at, Service.name.label("service"))
-        .join(Lesson, Lesson.id == Attendance.lesson_id)
-        .join(Service, Service.id == Lesson.service_id)
-        .where(Attendance.client_id == client_id)
-        .order_by(Lesson.starts_at.desc()).limit(limit)).all()
+        select(both).order_by(both.c.starts_at.desc()).limit(limit)).all()

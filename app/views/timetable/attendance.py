@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.formatting import money
 from app.models.clients import Client
 from app.models.passes import Service
 from app.models.timetable import (ATTENDANCE_STATUSES, LESSON_CANCELLED, LESSON_HELD,
@@ -163,22 +164,30 @@ class CheckInView(BaseView):
     @has_access
     def service(self):
         try:
-            write_off = attendance_service.check_in_to_service(
+            walk_in = attendance_service.check_in_to_service(
                 int(request.form["client_id"]), int(request.form["service_id"]))
             db.session.commit()
-            _confirm(write_off)
+            if walk_in.repeated:
+                flash(_("Already checked in at %(time)s: nothing written off again.",
+                        time=walk_in.write_off.at.strftime("%H:%M")), "info")
+            else:
+                _confirm(walk_in.write_off, walk_in.reason)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "danger")
         return self._back()
 
 
-def _confirm(write_off):
+def _confirm(write_off, reason=None):
     if write_off.pass_id:
-        flash(_("Visit recorded: one session written off pass #%(pass_id)s.",
-                pass_id=write_off.pass_id), "success")
+        flash(_("Visit recorded: one session written off pass %(name)s.",
+                name=str(write_off.pass_)), "success")
+    elif reason:
+        flash(_("%(reason)s The visit is charged %(amount)s as debt.", reason=reason,
+                amount=money(write_off.value)), "warning")
     else:
-        flash(_("No valid pass: the visit is recorded as owed."), "warning")
+        flash(_("No valid pass: the visit is charged %(amount)s as debt.",
+                amount=money(write_off.value)), "warning")
 
 
 def _live_passes(client_id, on_date):

@@ -171,10 +171,15 @@ def test_check_in_walk_in_service(db, login):
     passes = give_passes([member], group.service)
     db.session.commit()
     desk = login(FRONT_DESK)
-    desk.post("/checkin/service", data={"card": "0077", "client_id": member.id,
-                                        "service_id": group.service_id})
+    for _ in range(2):  # the second scan shows the first visit and writes nothing off
+        desk.post("/checkin/service", data={"card": "0077", "client_id": member.id,
+                                            "service_id": group.service_id})
     db.session.expire_all()
     assert db.session.get(Pass, passes[0].id).sessions_used == 1
+    html = desk.get("/checkin/?card=0077").get_data(as_text=True)
+    assert "Already checked in at" in html
+    card = login(MANAGER).get(f"/clients/{member.id}/card").get_data(as_text=True)
+    assert "walk-in" in card and group.service.name in card
 
 
 def test_visits_section_on_the_client_card(db, login):
