@@ -24,6 +24,7 @@ from app.services.platform import DomainError
 from app.services.money.payments import paid_for_pass
 from app.views.money.labels import (LABELS, METHOD_LABELS, PURPOSE_LABELS, STATUS_LABELS,
                                     WINDOW_LABELS)
+from app.views.platform.api_support import claim_form_submit, new_form_token
 from app.views.platform.base import MODELVIEW_ACTIONS, TesseraModelView, add_menu_view
 from app.views.platform.eager import EagerInterface
 
@@ -139,10 +140,13 @@ class PassModelView(TesseraModelView):
             sessions_left=pass_.sessions_left, paid=paid_for_pass(pass_.id),
             effective_status=STATUS_LABELS.get(pass_.effective_status()),
             freezes=list(pass_.freezes), extensions=list(pass_.extensions),
-            today=date.today(), can_freeze=_can("freeze", "Pass"),
+            today=date.today(), form_token=new_form_token(), can_freeze=_can("freeze", "Pass"),
             can_extend=_can("extend", "Pass"), can_refund=_can("refund", "Pass"))
 
     def _act(self, pk, action, success):
+        if not claim_form_submit(g.user.id):
+            flash(_("This form was already submitted: nothing was recorded twice."), "warning")
+            return redirect(url_for("PassModelView.show", pk=pk))
         try:
             action()
             db.session.commit()
