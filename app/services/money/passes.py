@@ -21,7 +21,8 @@ from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan, Payment
 from app.services.money import bonuses, certificates
-from app.services.money.plans import price_for, windows_at  # noqa: F401  (part of this API)
+from app.services.money.plans import (  # noqa: F401  (part of this API)
+    price_for, window_hours, windows_at)
 from app.services.platform import DomainError, NotFound
 from app.services.money.payments import (add_charge, client_balances, debtor_ids, paid_for_pass,
                                    return_money, take_payment, to_money)

@@ -33,6 +33,12 @@ def windows_at(moment):
                       if start <= at < end]
 
 
+def window_hours(name):
+    """("12:00", "17:00") for a configured window, None for "any" (or an unknown name)."""
+    hours = time_windows().get(name)
+    return None if hours is None else tuple(t.strftime("%H:%M") for t in hours)
+
+
 def plan_discount(plan_id):
     """The largest active discount percent on a plan (0 without any)."""
     value = db.session.scalar(select(func.max(Discount.percent)).where(

@@ -52,6 +52,7 @@ class MarkResult:
     lesson: Lesson
     written_off: list = field(default_factory=list)  # SessionWriteOff created now
     cancelled: list = field(default_factory=list)  # SessionWriteOff cancelled now
+    already: list = field(default_factory=list)  # client ids charged before: nothing more now
 
     def as_dict(self):
         return {
@@ -125,6 +126,8 @@ def _sync_write_offs(lesson, rows, result, policy=None):
         _set_write_offs(to_cancel, [None] * len(to_cancel))
     if lesson.status != LESSON_HELD:
         return
+    result.already.extend(client_id for client_id in sorted(rows)
+                          if rows[client_id].status in charged and rows[client_id].write_off_id)
     due = [rows[client_id] for client_id in sorted(rows)
            if rows[client_id].status in charged and not rows[client_id].write_off_id]
     write_offs = money.write_off_sessions(
@@ -291,6 +294,23 @@ def sessions_left(client_ids, service_id, on_date):
     return result
 
 
+def write_off_notes(write_off_ids):
+    """``{write-off id: {"pass": "Plan #12" or None, "value": Decimal, "owed": bool}}`` for the
+    pages to say what happened to each visit; one query."""
+    from app.models.passes import Pass, PassPlan
+
+    if not write_off_ids:
+        return {}
+    rows = db.session.execute(
+        select(SessionWriteOff.id, SessionWriteOff.pass_id, SessionWriteOff.value,
+               PassPlan.name)
+        .outerjoin(Pass, Pass.id == SessionWriteOff.pass_id)
+        .outerjoin(PassPlan, PassPlan.id == Pass.plan_id)
+        .where(SessionWriteOff.id.in_(write_off_ids))).all()
+    return {row.id: {"pass": f"{row.name} #{row.pass_id}" if row.pass_id else None,
+                     "value": row.value, "owed": row.pass_id is None} for row in rows}
+
+
 def roster(lesson):
     """The lesson's members (and anyone else marked) with status, write-off, sessions left,
     balance and flags — a constant number of queries."""
@@ -304,12 +324,14 @@ def roster(lesson):
     clients = {c.id: c for c in db.session.execute(
         select(Client).where(Client.id.in_(client_ids or [-1]))).scalars()}
     left = sessions_left(client_ids, lesson.service_id, lesson.starts_at.date())
+    write_offs = write_off_notes([row.write_off_id for row in rows.values() if row.write_off_id])
     balances = client_balances(client_ids) if client_ids else {}
     flags = member_flags(client_ids, lesson.starts_at.date())
     entries = [{
         "client": clients[cid],
         "status": rows[cid].status if cid in rows else None,
         "written_off": bool(cid in rows and rows[cid].write_off_id),
+        "write_off": write_offs.get(rows[cid].write_off_id) if cid in rows else None,
         "sessions_left": left.get(cid),
         "balance": balances.get(cid),
         "flags": sorted(flags.get(cid, ())),

@@ -91,7 +91,9 @@ class SalesDeskView(BaseView):
         quote = None
         if client and plan:
             percent, price = service.price_for(plan, client)
-            quote = {"percent": percent, "price": price, "list_price": plan.price}
+            quote = {"percent": percent, "price": price, "list_price": plan.price,
+                     "hours": service.window_hours(plan.time_window),
+                     "services": ", ".join(s.name for s in plan.services)}
         if request.method == "POST" and request.form.get("action") == "sell":
             if not _can("sell", "Pass"):
                 abort(403)

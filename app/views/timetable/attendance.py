@@ -79,6 +79,7 @@ class AttendanceView(BaseView):
             db.session.commit()
             flash(_("Attendance saved: %(written)s sessions written off, %(returned)s returned.",
                     written=len(result.written_off), returned=len(result.cancelled)), "success")
+            _flash_per_client(result)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "danger")
@@ -176,6 +177,28 @@ class CheckInView(BaseView):
             db.session.rollback()
             flash(str(exc.message), "danger")
         return self._back()
+
+
+def _flash_per_client(result):
+    """What happened to each client's visit: written off which pass, charged as debt, or
+    already marked before (nothing more written off). Two queries."""
+    ids = {w.client_id for w in result.written_off} | set(result.already)
+    if not ids:
+        return
+    names = {c.id: c.full_name for c in db.session.scalars(
+        select(Client).where(Client.id.in_(ids)))}
+    notes = attendance_service.write_off_notes([w.id for w in result.written_off])
+    for write_off in result.written_off:
+        note, name = notes[write_off.id], names.get(write_off.client_id, "")
+        if note["owed"]:
+            flash(_("%(client)s: no valid pass: visit charged %(amount)s as debt.", client=name,
+                    amount=money(note["value"])), "warning")
+        else:
+            flash(_("%(client)s: session written off from pass %(name)s.", client=name,
+                    name=note["pass"]), "info")
+    for client_id in result.already:
+        flash(_("%(client)s: already marked, nothing written off again.",
+                client=names.get(client_id, "")), "info")
 
 
 def _confirm(write_off, reason=None):

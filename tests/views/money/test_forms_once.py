@@ -63,3 +63,11 @@ def test_the_refund_form_sent_twice_refunds_once(login, db):
         manager.post(f"/pass/{pass_.id}/refund", data={"reason": "moved", "method": "cash",
                                                        "form_token": token})
     assert db.session.query(Payment).filter(Payment.amount < 0).count() == 1
+
+
+def test_the_sell_form_says_when_a_plan_covers_part_of_the_day(login, db):
+    customer, plan = make_client(), make_plan(time_window="day")
+    db.session.commit()
+    html = login(FRONT_DESK).get(f"/sales/sell?client_id={customer.id}&plan_id={plan.id}") \
+        .get_data(as_text=True)
+    assert "covers 12:00–17:00 only" in html and plan.services[0].name in html

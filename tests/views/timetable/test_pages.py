@@ -234,3 +234,29 @@ def test_generate_the_week_from_the_grid(db, login):
     db.session.commit()
     login(FRONT_DESK).post("/lessons/generate", data={"date": TODAY.isoformat()})
     assert len(db.session.scalars(select(Lesson)).all()) == 1  # front desk may not plan
+
+
+def test_attendance_page_says_what_happened_to_each_client(db, login):
+    from decimal import Decimal
+
+    group = make_group(members=2)
+    group.service.single_visit_price = Decimal("14.00")
+    with_pass, without = group.test_clients
+    passes = give_passes([with_pass], group.service)
+    lesson = make_lesson(group, starts_at=at(10))
+    db.session.commit()
+    desk = login(FRONT_DESK)
+    data = {f"status_{c.id}": "present" for c in group.test_clients}
+    data["held"] = "1"
+    html = desk.post(f"/attendance/{lesson.id}/save", data=data,
+                     follow_redirects=True).get_data(as_text=True)
+    plan_name = db.session.get(Pass, passes[0].id).plan.name
+    assert f"{with_pass.full_name}: session written off from pass {plan_name} #{passes[0].id}" \
+        in html
+    assert f"{without.full_name}: no valid pass: visit charged" in html and "14.00" in html
+    assert "session written off from pass" in html and "as debt" in html  # the roster too
+    again = desk.post(f"/attendance/{lesson.id}/save", data=data,
+                      follow_redirects=True).get_data(as_text=True)
+    assert f"{with_pass.full_name}: already marked" in again
+    db.session.expire_all()
+    assert db.session.get(Pass, passes[0].id).sessions_used == 1
