@@ -68,7 +68,9 @@ class PassApi(TesseraModelApi):
                     "plan.name", "start_date", "end_date", "sessions_total", "sessions_used",
                     "price_paid", "status"]
     show_columns = list_columns + ["list_price", "discount_percent", "refunded_on",
-                                   "refund_reason"]
+                                   "refund_reason", "validity_days", "time_window",
+                                   "freezes_allowed", "freeze_days_allowed", "services.id",
+                                   "services.name"]
     search_columns = ["client", "plan", "status", "start_date", "end_date"]
 
     def _add_red(self, items):

@@ -112,12 +112,14 @@ class PassModelView(TesseraModelView):
     label_columns = LABELS
     list_columns = ["client", "plan", "start_date", "end_date", "sessions_total",
                     "sessions_used", "price_paid", "status"]
-    show_columns = ["client", "plan", "start_date", "end_date", "sessions_total",
-                    "sessions_used", "list_price", "discount_percent", "price_paid", "status",
-                    "refunded_on", "refund_reason", "created_by", "created_on"]
+    show_columns = ["client", "plan", "services", "time_window", "start_date", "end_date",
+                    "sessions_total", "sessions_used", "list_price", "discount_percent",
+                    "price_paid", "status", "refunded_on", "refund_reason", "created_by",
+                    "created_on"]
     search_columns = ["client", "plan", "status", "start_date", "end_date"]
     formatters_columns = {"price_paid": money, "list_price": money,
-                          "status": _label(STATUS_LABELS)}
+                          "status": _label(STATUS_LABELS), "time_window": _label(WINDOW_LABELS),
+                          "services": lambda items: ", ".join(s.name for s in items or [])}
     base_order = ("end_date", "asc")
 
     def _get_list_widget(self, **kwargs):

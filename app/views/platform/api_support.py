@@ -52,9 +52,9 @@ def api_action(status=200):
         def run(api, *args, **kwargs):
             try:
                 result = method(api, *args, **kwargs)
-                pending = g.pop("idempotency_row", None)
-                if pending is not None and isinstance(result, dict):
-                    idempotency.complete(pending, status, result)  # with the action, atomically
+                if g.get("idempotency_row") is not None and isinstance(result, dict):
+                    # the response is stored with the action, atomically
+                    idempotency.complete(g.pop("idempotency_row"), status, result)
                 db.session.commit()
             except DomainError as exc:
                 return domain_error_response(api, exc)
@@ -88,12 +88,15 @@ def idempotent(method):
         try:
             response = method(api, *args, **kwargs)
         except BaseException:
+            g.pop("idempotency_row", None)
             idempotency.release(row_id)
             raise
-        finally:
-            g.pop("idempotency_row", None)
+        not_stored = g.pop("idempotency_row", None) is not None
         if not 200 <= response.status_code < 300:
             idempotency.release(row_id)  # refused: nothing written, the key may be used again
+        elif not_stored:  # a ready response rather than a dict: store what was sent
+            idempotency.complete(row_id, response.status_code, response.get_json() or {})
+            db.session.commit()
         return response
     return run
 

@@ -21,7 +21,8 @@ from app.services.platform import DomainError
 from app.services.timetable.flags import member_flags
 from app.services.money import client_balances
 from app.services.timetable.lessons import active_member_filter, ensure_may_mark
-from app.views.platform.api_support import api_action, json_body, json_bool
+from app.views.platform.api_support import (api_action, idempotent, json_body, json_bool,
+                                            json_int)
 from app.views.platform.base import add_menu_view
 
 STATUS_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused"),
@@ -287,8 +288,52 @@ register_card_section("visits", _l("Visits"), visits_section, "timetable/card_vi
                       order=20, permission=("read", "Timetable"))
 
 
+class CheckInApi(BaseApi):
+    """``POST /api/v1/checkin/service``: a walk-in check-in (honours ``Idempotency-Key``)."""
+
+    resource_name = "checkin"
+    class_permission_name = "CheckIn"
+    method_permission_name = {"service": "write"}
+    allow_browser_login = True
+    openapi_spec_tag = "Attendance"
+
+    @api_expose("/service", methods=["POST"])
+    @protect()
+    @idempotent
+    @api_action()
+    def service(self):
+        """Check a client in for a walk-in visit of a service: a session off the right pass or
+        an owed visit; the same service again within the repeat window writes nothing.
+        ---
+        post:
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    client_id: {type: integer}
+                    service_id: {type: integer}
+          responses:
+            200: {description: "the visit: write-off, pass, owed, repeated, reason"}
+            400: {description: "refused (message, field)"}
+        """
+        payload = json_body()
+        service_id = json_int(payload, "service_id")
+        if db.session.get(Service, service_id) is None:
+            raise DomainError(_l("No such service."), field="service_id")
+        walk_in = attendance_service.check_in_to_service(json_int(payload, "client_id"),
+                                                         service_id)
+        write_off = walk_in.write_off
+        return {"write_off_id": write_off.id, "pass_id": write_off.pass_id,
+                "owed": write_off.pass_id is None, "value": str(write_off.value),
+                "at": write_off.at.isoformat(), "repeated": walk_in.repeated,
+                "reason": str(walk_in.reason) if walk_in.reason else None}
+
+
 def register(appbuilder):
     appbuilder.add_view_no_menu(AttendanceView)
     add_menu_view(appbuilder, CheckInView, "Check-in", "Timetable", icon="fa-barcode",
                   label=_l("Check-in"), category_label=_l("Timetable"))
     appbuilder.add_api(LessonAttendanceApi)
+    appbuilder.add_api(CheckInApi)
