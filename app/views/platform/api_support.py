@@ -139,7 +139,7 @@ def json_body(optional=False):
     try:
         payload = json.loads(data, parse_float=Decimal)
     except (ValueError, RecursionError):
-        raise DomainError(_l("The request body is not valid JSON.")) from None
+        raise DomainError(_l("A JSON object is expected.")) from None
     if not isinstance(payload, dict):
         raise DomainError(_l("A JSON object is expected."))
     return payload
