@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models.passes import GiftCertificate, GiftCertificateRedemption
-from app.services.money.amounts import to_money
+from app.services.money.amounts import checked_amount, to_money
 from app.services.platform import Conflict, DomainError, NotFound
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -35,7 +35,7 @@ def _new_code():
 def prepare_certificate(certificate):
     """Check and complete a new certificate: positive amount, unique code (generated when
     empty), full balance."""
-    amount = to_money(certificate.initial_amount or 0)
+    amount = checked_amount(certificate.initial_amount or 0, "initial_amount")
     if amount <= 0:
         raise DomainError(_l("The amount must be positive."), field="initial_amount")
     code = normalize_code(certificate.code) or _new_code()

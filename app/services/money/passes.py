@@ -21,11 +21,12 @@ from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan, Payment
 from app.services.money import bonuses, certificates
+from app.services.money.amounts import check_count
 from app.services.money.plans import (  # noqa: F401  (part of this API)
     price_for, window_hours, windows_at)
 from app.services.platform import DomainError, NotFound
-from app.services.money.payments import (add_charge, client_balances, debtor_ids, paid_for_pass,
-                                   return_money, take_payment, to_money)
+from app.services.money.payments import (add_charge, checked_amount, client_balances, debtor_ids,
+                                         paid_for_pass, return_money, take_payment, to_money)
 from app.services.money.write_offs import (  # noqa: F401  (writing sessions off: part of this API)
     NoValidPass, _session_value, cancel_write_off, cancel_write_offs, record_owed_visit,
     write_off_session, write_off_sessions)
@@ -66,7 +67,7 @@ def sell_pass(client_id, plan_id, start_date=None, amount_paid=None, method="cas
     start_date = start_date or date.today()
     _check_age(plan, client, start_date)
     percent, price = price_for(plan, client)
-    amount_paid = to_money(amount_paid or 0)
+    amount_paid = checked_amount(amount_paid or 0, "amount_paid")
     if amount_paid < 0:
         raise DomainError(_l("The amount paid cannot be negative."), field="amount_paid")
     pass_ = Pass(client_id=client.id, plan_id=plan.id, start_date=start_date,
@@ -116,7 +117,7 @@ def freeze_pass(pass_id, start, days):
     """Freeze a pass from ``start`` for ``days`` days: the end date moves by as many days.
     Allowed within the plan's number of freezes and total frozen days, without overlaps."""
     pass_ = _live_pass(pass_id)
-    days = int(days)
+    days = check_count(int(days), "days")
     if days < 1:
         raise DomainError(_l("A freeze lasts at least one day."), field="days")
     if not pass_.start_date <= start <= pass_.end_date:
@@ -170,7 +171,7 @@ def extend_pass(pass_id, days, reason, granted_by_id=None):
     pass_ = lock_pass(pass_id)
     if pass_.status in ("refunded", "used_up"):
         raise DomainError(_l("This pass is no longer in use."))
-    days = int(days)
+    days = check_count(int(days), "days")
     if days < 1:
         raise DomainError(_l("Extend by at least one day."), field="days")
     if not (reason or "").strip():

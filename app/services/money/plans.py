@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.passes import TIME_WINDOWS, Discount, Pass
+from app.services.money.amounts import check_count, checked_amount
 from app.services.platform import Conflict, DomainError
 
 CENT = Decimal("0.01")
@@ -59,6 +60,11 @@ def price_for(plan, client):
 def validate_plan(plan):
     """A plan covers at least one service, has a known time window, positive sessions (or
     unlimited) and validity, a price and limits that are not negative."""
+    for field in ("sessions", "validity_days", "freezes_allowed", "freeze_days_allowed",
+                  "low_balance_threshold"):
+        check_count(getattr(plan, field), field)
+    if plan.price is not None:
+        plan.price = checked_amount(plan.price, "price")
     if plan.time_window not in TIME_WINDOWS:
         raise DomainError(_l("Unknown time window."), field="time_window")
     if not plan.services:
@@ -79,6 +85,8 @@ def validate_plan(plan):
 
 def validate_discount(discount):
     """A discount is a percentage between 0 and 100."""
+    if discount.percent is not None and not Decimal(discount.percent).is_finite():
+        raise DomainError(_l("A discount is between 0 and 100 percent."), field="percent")
     if discount.percent is None or not Decimal(0) <= Decimal(discount.percent) <= Decimal(100):
         raise DomainError(_l("A discount is between 0 and 100 percent."), field="percent")
 

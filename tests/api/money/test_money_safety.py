@@ -166,3 +166,33 @@ def test_a_body_that_is_not_an_object_is_a_400(app, db, api_token, raw):
         "/api/v1/payment/", data=raw,
         headers={**api_token(FRONT_DESK), "Content-Type": "application/json"})
     assert response.status_code == 400 and response.json["message"]
+
+
+@pytest.mark.parametrize("raw", ["1e309", "1e308", "NaN", "123456789012345678901", "[1]"])
+@pytest.mark.parametrize("field", ["price", "sessions", "validity_days"])
+def test_plan_api_refuses_numbers_that_are_not_numbers(app, db, api_token, raw, field):
+    from app.models.passes import PassPlan
+    from tests.factories.passes import make_service
+
+    service = make_service()
+    db.session.commit()
+    fields = {"name": "P", "services": [service.id], "sessions": 5, "validity_days": 30,
+              "time_window": "any", "price": "10", "freezes_allowed": 0,
+              "freeze_days_allowed": 0, "low_balance_threshold": 2, "active": True}
+    body = json.dumps({**fields, field: "@"}).replace('"@"', raw)
+    response = app.test_client().post(
+        "/api/v1/passplan/", data=body,
+        headers={**api_token(MANAGER), "Content-Type": "application/json"})
+    assert response.status_code in (400, 422), response.get_data(as_text=True)
+    assert field in json.dumps(response.json)
+    assert _count(db, PassPlan) == 0
+
+
+def test_huge_amounts_are_refused_by_the_services_too(db):
+    from app.services.money.payments import take_payment
+    from app.services.platform import DomainError
+
+    client = make_client()
+    with pytest.raises(DomainError) as refused:
+        take_payment(client.id, Decimal("1e20"))
+    assert refused.value.field == "amount"
