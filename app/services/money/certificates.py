@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models.passes import GiftCertificate, GiftCertificateRedemption
@@ -69,10 +69,13 @@ def redeem_certificate(code, amount, client_id, payment_id=None, on=None):
         raise DomainError(_l("This gift certificate is no longer valid."),
                           field="certificate_code")
     table = GiftCertificate.__table__
+    # rounded to cents in SQL: SQLite computes NUMERIC in floating point (50 - 20.37 is
+    # 29.629999…), which must neither refuse the last 29.63 nor store the drift
+    left = func.round(table.c.balance - amount, 2)
     result = db.session.execute(
         update(table)
-        .where(table.c.id == certificate.id, table.c.balance >= amount)
-        .values(balance=table.c.balance - amount, version=table.c.version + 1))
+        .where(table.c.id == certificate.id, left >= 0)
+        .values(balance=left, version=table.c.version + 1))
     if result.rowcount != 1:
         raise CertificateOverdraft(
             _l("The gift certificate balance is not enough (%(balance)s left).",
@@ -97,10 +100,11 @@ def return_to_certificate(certificate_id, amount, client_id, payment_id=None):
     if amount <= 0:
         raise DomainError(_l("The amount must be positive."), field="amount")
     table = GiftCertificate.__table__
+    new_balance = func.round(table.c.balance + amount, 2)  # cents, as in redeem_certificate
     result = db.session.execute(
         update(table)
-        .where(table.c.id == certificate_id, table.c.balance + amount <= table.c.initial_amount)
-        .values(balance=table.c.balance + amount, version=table.c.version + 1))
+        .where(table.c.id == certificate_id, new_balance <= table.c.initial_amount)
+        .values(balance=new_balance, version=table.c.version + 1))
     if result.rowcount != 1:
         raise DomainError(_l("The gift certificate cannot take back more than it was worth."),
                           field="amount")

@@ -122,3 +122,14 @@ def _check(db, client_ids):
         by_certificate = _sum(select(func.sum(Payment.amount)).where(
             Payment.certificate_id == certificate.id, Payment.method == "certificate"))
         assert by_certificate == spent  # every movement of value is a payment and back
+
+
+def test_the_last_cents_of_a_certificate_can_be_spent(db):
+    """Found by the property above: on SQLite 50.00 - 20.37 is 29.629999… in floating point."""
+    code = certificate_sales.issue_certificate(Decimal("50.00"), buyer_client_id=make_client().id,
+                                               method="cash").code
+    client_id = make_client().id
+    certificates.redeem_certificate(code, Decimal("20.37"), client_id)
+    certificates.redeem_certificate(code, Decimal("29.63"), client_id)
+    assert certificates.certificate_balance(code) == Decimal("0.00")
+    assert database.session.scalar(select(GiftCertificate.balance)) == Decimal("0.00")
