@@ -32,7 +32,7 @@ SLOTS = 30  # 07:00 .. 22:00 by 30 minutes
 def populate(db, lessons_per_week, monday):
     """Bulk-insert the centre; returns (id of the 30-person lesson)."""
     from app.models.clients import Client
-    from app.models.passes import Pass, PassPlan, Service, pass_plan_service
+    from app.models.passes import Pass, PassPlan, Service, pass_plan_service, pass_service
     from app.models.staff import Employee
     from app.models.timetable import Group, GroupMember, Lesson, Room
 
@@ -70,8 +70,12 @@ def populate(db, lessons_per_week, monday):
     run(insert(Pass.__table__), [dict(client_id=c, plan_id=1, start_date=monday - timedelta(days=7),
                                       end_date=monday + timedelta(days=50), sessions_total=50,
                                       sessions_used=0, list_price=500, discount_percent=0,
-                                      price_paid=Decimal(500), status="active", **audit)
+                                      price_paid=Decimal(500), status="active", validity_days=60,
+                                      time_window="any", freezes_allowed=0,
+                                      freeze_days_allowed=0, **audit)
                                  for c in pass_clients])
+    run(insert(pass_service), [dict(pass_id=p, service_id=i + 1)
+                               for p in range(1, len(pass_clients) + 1) for i in range(SERVICES)])
     lessons = []
     per_day = lessons_per_week // 7
     for day in range(7):

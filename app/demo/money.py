@@ -123,10 +123,16 @@ def load(users):
     desk = users.get("frontdesk")
     sold = _sell_passes(plans, desk.id if desk else None)
     issued = 0
-    for code, amount in CERTIFICATES:
-        if db.session.scalar(select(GiftCertificate.id).where(GiftCertificate.code == code)):
+    buyers = list(db.session.scalars(select(Client.id).order_by(Client.id).limit(
+        len(CERTIFICATES))))
+    for index, (code, amount) in enumerate(CERTIFICATES):
+        if not buyers or db.session.scalar(
+                select(GiftCertificate.id).where(GiftCertificate.code == code)):
             continue
-        certificate_sales.issue_certificate(Decimal(amount), code=code)
+        # sold like at the desk: charged to a client and paid by card
+        certificate_sales.issue_certificate(Decimal(amount), buyer_client_id=buyers[
+            index % len(buyers)], method="card", code=code,
+            taken_by_id=desk.id if desk else None)
         issued += 1
     db.session.flush()
     return {"services": services_created, "pass plans": plans_created, "passes": sold,

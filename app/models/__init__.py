@@ -7,7 +7,7 @@ from app.models import audit, jobs, preferences  # noqa: F401
 from app.models import payroll  # noqa: F401
 from app.models import clients  # noqa: F401
 from app.models import communication  # noqa: F401
-from app.models import passes  # noqa: F401
+from app.models import idempotency, passes  # noqa: F401
 from app.models import staff, timetable  # noqa: F401
 from app.models import documents  # noqa: F401
 from app.models import cash  # noqa: F401

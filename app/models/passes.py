@@ -7,6 +7,7 @@ Money columns are ``Numeric(12, 2)`` and ``Decimal`` in Python. A client's balan
 from datetime import date
 
 from flask_appbuilder import Model
+from sqlalchemy import event, select
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -44,6 +45,16 @@ pass_plan_service = Table(
            primary_key=True),
     Column("service_id", Integer, ForeignKey("service.id", ondelete="CASCADE"),
            primary_key=True, index=True),
+)
+
+
+# The services a sold pass covers: copied from its plan at sale, never changed by plan edits.
+pass_service = Table(
+    "pass_service",
+    Model.metadata,
+    Column("pass_id", Integer, ForeignKey("client_pass.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("service_id", Integer, ForeignKey("service.id"), primary_key=True, index=True),
 )
 
 
@@ -95,7 +106,13 @@ class PassPlan(AuditMixin, Model):
 
 class Pass(AuditMixin, Model):
     """A pass sold to a client. ``price_paid`` is the agreed price after discount (the charge);
-    what was actually paid is the sum of the payments that name the pass."""
+    what was actually paid is the sum of the payments that name the pass.
+
+    The terms it was sold with are its own: services covered (``services``), sessions
+    (``sessions_total``), validity, time window, freeze limits and price are copied from the
+    plan at sale, so editing or retiring the plan never changes what a sold pass covers. A pass
+    inserted without them (a test or an import building the row by hand) gets its plan's
+    current terms at insert — which is the moment of its sale."""
 
     __tablename__ = "client_pass"
     __table_args__ = (
@@ -118,6 +135,11 @@ class Pass(AuditMixin, Model):
     list_price = Column(MONEY, nullable=False, default=0)
     discount_percent = Column(Numeric(5, 2), nullable=False, default=0)
     price_paid = Column(MONEY, nullable=False, default=0)
+    validity_days = Column(Integer, nullable=False)
+    time_window = Column(String(10), nullable=False)
+    freezes_allowed = Column(Integer, nullable=False)
+    freeze_days_allowed = Column(Integer, nullable=False)
+    services = relationship("Service", secondary=pass_service, order_by="Service.name")
     status = Column(String(10), nullable=False, default="active")
     refunded_on = Column(Date)
     refund_reason = Column(Text)
@@ -150,6 +172,31 @@ class Pass(AuditMixin, Model):
 
     def __repr__(self):
         return f"{self.plan.name if self.plan else ''} #{self.id}"
+
+
+PLAN_TERMS = ("validity_days", "time_window", "freezes_allowed", "freeze_days_allowed")
+
+
+@event.listens_for(Pass, "before_insert")
+def _copy_plan_terms(mapper, connection, target):
+    """A pass inserted without its terms takes the plan's current ones (see ``Pass``)."""
+    if any(getattr(target, name) is None for name in PLAN_TERMS):
+        plan = PassPlan.__table__
+        row = connection.execute(select(*[plan.c[name] for name in PLAN_TERMS])
+                                 .where(plan.c.id == target.plan_id)).one()
+        for name in PLAN_TERMS:
+            if getattr(target, name) is None:
+                setattr(target, name, getattr(row, name))
+    target._copy_plan_services = "services" not in target.__dict__
+
+
+@event.listens_for(Pass, "after_insert")
+def _copy_plan_services(mapper, connection, target):
+    if getattr(target, "_copy_plan_services", False):
+        connection.execute(pass_service.insert().from_select(
+            ["pass_id", "service_id"],
+            select(target.id, pass_plan_service.c.service_id)
+            .where(pass_plan_service.c.pass_plan_id == target.plan_id)))
 
 
 class PassFreeze(AuditMixin, Model):
@@ -245,6 +292,9 @@ class SessionWriteOff(AuditMixin, Model):
     charge_id = Column(Integer, ForeignKey("charge.id"), index=True)
     charge = relationship("Charge", foreign_keys=[charge_id])
     cancelled = Column(Boolean, nullable=False, default=False)
+    # A walk-in visit checked in at the desk (not part of a lesson): the client card's Visits
+    # lists it next to lesson visits.
+    walk_in = Column(Boolean, nullable=False, default=False)
 
 
 class Discount(AuditMixin, Model):
@@ -305,7 +355,8 @@ class GiftCertificate(AuditMixin, Model):
 
 
 class GiftCertificateRedemption(AuditMixin, Model):
-    """Part of a certificate's balance spent as a payment."""
+    """Part of a certificate's balance spent as a payment; a negative amount is value given
+    back to the certificate (a refund of something paid with it)."""
 
     __tablename__ = "gift_certificate_redemption"
 

@@ -1,15 +1,18 @@
 """Passes and money: plans, passes, write-offs, payments, bonuses, gift certificates.
 
 What other domains may use: amounts, balances and debts, the red flags of clients, and the
-session write-off rules (one visit at the desk, a whole lesson, owed visits, cancelling).
+session write-off rules (one visit at the desk, a whole lesson, owed visits, cancelling, why a
+visit is not covered, a walk-in already checked in).
 """
 from app.services.money.amounts import to_money
 from app.services.money.passes import client_flags, sell_pass
 from app.services.money.payments import (add_charge, client_balances, debt_subqueries, debtor_ids,
                                          return_money, take_payment)
-from app.services.money.write_offs import (NoValidPass, cancel_write_offs, record_owed_visit,
+from app.services.money.write_offs import (NoValidPass, cancel_write_offs, recent_walk_in,
+                                           record_owed_visit, why_not_covered,
                                            write_off_session, write_off_sessions)
 
 __all__ = ["NoValidPass", "add_charge", "cancel_write_offs", "client_balances", "client_flags",
-           "debt_subqueries", "debtor_ids", "record_owed_visit", "return_money", "sell_pass", "take_payment",
-           "to_money", "write_off_session", "write_off_sessions"]
+           "debt_subqueries", "debtor_ids", "recent_walk_in", "record_owed_visit", "return_money",
+           "sell_pass", "take_payment", "to_money", "why_not_covered", "write_off_session",
+           "write_off_sessions"]

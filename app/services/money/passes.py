@@ -14,17 +14,19 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.clients import Client
-from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan
-from app.services.money import bonuses
-from app.services.money.plans import price_for, windows_at  # noqa: F401  (part of this API)
+from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan, Payment
+from app.services.money import bonuses, certificates
+from app.services.money.amounts import check_count
+from app.services.money.plans import (  # noqa: F401  (part of this API)
+    price_for, window_hours, windows_at)
 from app.services.platform import DomainError, NotFound
-from app.services.money.payments import (add_charge, client_balances, debtor_ids, paid_for_pass,
-                                   return_money, take_payment, to_money)
+from app.services.money.payments import (add_charge, checked_amount, client_balances, debtor_ids,
+                                         paid_for_pass, return_money, take_payment, to_money)
 from app.services.money.write_offs import (  # noqa: F401  (writing sessions off: part of this API)
     NoValidPass, _session_value, cancel_write_off, cancel_write_offs, record_owed_visit,
     write_off_session, write_off_sessions)
@@ -56,7 +58,8 @@ def _check_age(plan, client, on):
 def sell_pass(client_id, plan_id, start_date=None, amount_paid=None, method="cash",
               taken_by_id=None, certificate_code=None):
     """Sell a plan to a client: the pass is charged at the discounted price, and the amount
-    paid now (if any) is recorded; the unpaid rest is the client's debt."""
+    paid now (if any) is recorded; the unpaid rest is the client's debt. The plan's terms
+    (services, sessions, validity, time window, freeze limits, price) are copied onto the pass."""
     client = _get(Client, client_id, _l("No such client."))
     plan = _get(PassPlan, plan_id, _l("No such plan."))
     if not plan.active:
@@ -64,13 +67,17 @@ def sell_pass(client_id, plan_id, start_date=None, amount_paid=None, method="cas
     start_date = start_date or date.today()
     _check_age(plan, client, start_date)
     percent, price = price_for(plan, client)
-    amount_paid = to_money(amount_paid or 0)
+    amount_paid = checked_amount(amount_paid or 0, "amount_paid")
     if amount_paid < 0:
         raise DomainError(_l("The amount paid cannot be negative."), field="amount_paid")
     pass_ = Pass(client_id=client.id, plan_id=plan.id, start_date=start_date,
                  end_date=start_date + timedelta(days=plan.validity_days - 1),
                  sessions_total=plan.sessions, sessions_used=0, list_price=plan.price,
-                 discount_percent=percent, price_paid=price, status="active")
+                 discount_percent=percent, price_paid=price, status="active",
+                 # the terms sold are the pass's own: later plan edits do not reach it
+                 validity_days=plan.validity_days, time_window=plan.time_window,
+                 freezes_allowed=plan.freezes_allowed,
+                 freeze_days_allowed=plan.freeze_days_allowed, services=list(plan.services))
     db.session.add(pass_)
     db.session.flush()
     add_charge(client.id, price, "pass", pass_id=pass_.id, on=min(start_date, date.today()),
@@ -81,8 +88,26 @@ def sell_pass(client_id, plan_id, start_date=None, amount_paid=None, method="cas
     return pass_
 
 
+def lock_pass(pass_id):
+    """Load the pass holding its row lock until the transaction ends, so that refunds, freezes
+    and extensions of one pass run one after the other and each sees the last one's result
+    (``FOR UPDATE`` on PostgreSQL; on SQLite a version bump written first takes the database
+    write lock before anything is read)."""
+    table = Pass.__table__
+    query = select(Pass).where(Pass.id == pass_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=table)
+    else:
+        db.session.execute(update(table).where(table.c.id == pass_id)
+                           .values(version=table.c.version + 1))
+    pass_ = db.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+    if pass_ is None:
+        raise NotFound(_l("No such pass."))
+    return pass_
+
+
 def _live_pass(pass_id):
-    pass_ = _get(Pass, pass_id, _l("No such pass."))
+    pass_ = lock_pass(pass_id)
     if pass_.status not in LIVE_STATUSES:
         raise DomainError(_l("This pass is no longer in use."))
     return pass_
@@ -92,20 +117,19 @@ def freeze_pass(pass_id, start, days):
     """Freeze a pass from ``start`` for ``days`` days: the end date moves by as many days.
     Allowed within the plan's number of freezes and total frozen days, without overlaps."""
     pass_ = _live_pass(pass_id)
-    days = int(days)
+    days = check_count(int(days), "days")
     if days < 1:
         raise DomainError(_l("A freeze lasts at least one day."), field="days")
     if not pass_.start_date <= start <= pass_.end_date:
         raise DomainError(_l("The freeze must start while the pass is valid."), field="start")
-    plan = pass_.plan
     freezes = list(pass_.freezes)
-    if len(freezes) >= plan.freezes_allowed:
+    if len(freezes) >= pass_.freezes_allowed:
         raise DomainError(_l("This plan allows %(count)s freezes; none left.",
-                             count=plan.freezes_allowed), field="start")
+                             count=pass_.freezes_allowed), field="start")
     used_days = sum(f.days for f in freezes)
-    if used_days + days > plan.freeze_days_allowed:
+    if used_days + days > pass_.freeze_days_allowed:
         raise DomainError(_l("Only %(days)s freeze days are left on this pass.",
-                             days=max(plan.freeze_days_allowed - used_days, 0)), field="days")
+                             days=max(pass_.freeze_days_allowed - used_days, 0)), field="days")
     end = start + timedelta(days=days - 1)
     if any(f.start_date <= end and start <= f.end_date for f in freezes):
         raise DomainError(_l("This freeze overlaps another one."), field="start")
@@ -144,10 +168,10 @@ def unfreeze_pass(pass_id, on=None):
 def extend_pass(pass_id, days, reason, granted_by_id=None):
     """Extend a pass by hand by ``days`` days; a reason is required. An expired pass whose new
     end date is not past becomes usable again."""
-    pass_ = _get(Pass, pass_id, _l("No such pass."))
+    pass_ = lock_pass(pass_id)
     if pass_.status in ("refunded", "used_up"):
         raise DomainError(_l("This pass is no longer in use."))
-    days = int(days)
+    days = check_count(int(days), "days")
     if days < 1:
         raise DomainError(_l("Extend by at least one day."), field="days")
     if not (reason or "").strip():
@@ -184,22 +208,49 @@ def refund_amounts(price, unused, paid):
     return Decimal(unused), back.quantize(CENT)
 
 
+def _paid_by_certificate(pass_id):
+    """{certificate id: net value paid for the pass with it} (refunds to it included)."""
+    rows = db.session.execute(
+        select(Payment.certificate_id, func.sum(Payment.amount))
+        .where(Payment.pass_id == pass_id, Payment.method == "certificate",
+               Payment.certificate_id.is_not(None))
+        .group_by(Payment.certificate_id).order_by(Payment.certificate_id)).all()
+    return {cid: to_money(total) for cid, total in rows if total and total > 0}
+
+
 def refund_pass(pass_id, reason, on=None, method="cash", taken_by_id=None):
     """Refund the unused part of a pass pro rata: a negative charge for the unused value and a
-    negative payment (with the reason) for the money returned. The pass becomes refunded."""
-    pass_ = _get(Pass, pass_id, _l("No such pass."))
-    if pass_.status == "refunded":
-        raise DomainError(_l("This pass has already been refunded."))
+    negative payment (with the reason) for the money returned. The pass becomes refunded.
+
+    What was paid with a gift certificate goes back to the certificate, not into the hand: the
+    money returned goes first to the certificates that paid for the pass (up to what each paid),
+    the rest with ``method``. The pass row is locked first, so of two refunds at once the
+    second finds it refunded. Returns the cash (non-certificate) payment, if any."""
     if not (reason or "").strip():
         raise DomainError(_l("A reason is required."), field="reason")
+    pass_ = lock_pass(pass_id)
+    if pass_.status == "refunded":
+        raise DomainError(_l("This pass has already been refunded."))
     on = on or date.today()
     credit, back = refund_amounts(pass_.price_paid, unused_value(pass_, on),
                                   paid_for_pass(pass_.id))
     if credit > 0:
         add_charge(pass_.client_id, -credit, "refund", pass_id=pass_.id, on=on,
                    description=reason.strip()[:250])
+    for certificate_id, paid in _paid_by_certificate(pass_.id).items():
+        part = min(paid, back)
+        if part <= 0:
+            break
+        returned = return_money(pass_.client_id, part, reason, method="certificate",
+                                pass_id=pass_.id, taken_by_id=taken_by_id)
+        returned.certificate_id = certificate_id
+        certificates.return_to_certificate(certificate_id, part, pass_.client_id,
+                                           payment_id=returned.id)
+        back -= part
     payment = None
     if back > 0:
+        if method == "certificate":
+            method = "cash"  # nothing (more) was paid by certificate: money goes back in hand
         payment = return_money(pass_.client_id, back, reason, method=method, pass_id=pass_.id,
                                taken_by_id=taken_by_id)
         bonuses.reverse_for_refund(pass_.client_id, back, payment_id=payment.id)

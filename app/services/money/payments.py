@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import PAYMENT_METHODS, PAYMENT_PURPOSES, Charge, Payment
-from app.services.money.amounts import CENT, to_money  # noqa: F401  (part of this API)
+from app.services.money.amounts import (  # noqa: F401  (part of this API)
+    CENT, checked_amount, to_money)
 from app.services.platform import DomainError, NotFound
 
 
@@ -49,7 +50,7 @@ def take_payment(client_id, amount, method="cash", purpose="pass", pass_id=None,
     from app.services.money import bonuses
     from app.services.money import certificates
 
-    amount = to_money(amount)
+    amount = checked_amount(amount, "amount")
     if amount <= 0:
         raise DomainError(_l("A payment must be a positive amount."), field="amount")
     if method not in PAYMENT_METHODS:

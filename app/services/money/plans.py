@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.passes import TIME_WINDOWS, Discount
-from app.services.platform import DomainError
+from app.models.passes import TIME_WINDOWS, Discount, Pass
+from app.services.money.amounts import check_count, checked_amount
+from app.services.platform import Conflict, DomainError
 
 CENT = Decimal("0.01")
 DEFAULT_TIME_WINDOWS = {
@@ -33,6 +34,12 @@ def windows_at(moment):
                       if start <= at < end]
 
 
+def window_hours(name):
+    """("12:00", "17:00") for a configured window, None for "any" (or an unknown name)."""
+    hours = time_windows().get(name)
+    return None if hours is None else tuple(t.strftime("%H:%M") for t in hours)
+
+
 def plan_discount(plan_id):
     """The largest active discount percent on a plan (0 without any)."""
     value = db.session.scalar(select(func.max(Discount.percent)).where(
@@ -53,6 +60,11 @@ def price_for(plan, client):
 def validate_plan(plan):
     """A plan covers at least one service, has a known time window, positive sessions (or
     unlimited) and validity, a price and limits that are not negative."""
+    for field in ("sessions", "validity_days", "freezes_allowed", "freeze_days_allowed",
+                  "low_balance_threshold"):
+        check_count(getattr(plan, field), field)
+    if plan.price is not None:
+        plan.price = checked_amount(plan.price, "price")
     if plan.time_window not in TIME_WINDOWS:
         raise DomainError(_l("Unknown time window."), field="time_window")
     if not plan.services:
@@ -73,5 +85,15 @@ def validate_plan(plan):
 
 def validate_discount(discount):
     """A discount is a percentage between 0 and 100."""
+    if discount.percent is not None and not Decimal(discount.percent).is_finite():
+        raise DomainError(_l("A discount is between 0 and 100 percent."), field="percent")
     if discount.percent is None or not Decimal(0) <= Decimal(discount.percent) <= Decimal(100):
         raise DomainError(_l("A discount is between 0 and 100 percent."), field="percent")
+
+
+def ensure_plan_deletable(plan):
+    """A plan that passes were sold from is kept (its passes carry their own terms, but their
+    history names it): retire it by unticking "active" instead."""
+    if db.session.scalar(select(Pass.id).where(Pass.plan_id == plan.id).limit(1)) is not None:
+        raise Conflict(_l("Passes were sold from this plan: make it inactive instead of "
+                          "deleting it."), field="active")

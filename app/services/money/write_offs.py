@@ -1,8 +1,9 @@
 """Writing sessions off passes: one client at the desk, or a whole lesson in one go.
 
 The rule (the same on both paths): a session comes off the client's pass that covers the service
-at that moment — live status, the date inside its start and end, not frozen that day, the plan's
-time window matching, sessions left or unlimited — the one ending first. Its ``value`` is the
+at that moment — by the pass's own terms, copied from its plan at sale (services covered, time
+window), so editing a plan never changes what a sold pass covers — live status, the date inside
+its start and end, not frozen that day, its time window matching, sessions left or unlimited — the one ending first. Its ``value`` is the
 pass's per-session value. Without such a pass the visit is owed: written off with no pass and
 charged at the service's single-visit price. A pass never goes below zero nor beyond its total:
 every decrement is a conditional UPDATE guarded per row, so concurrent write-offs (the desk,
@@ -23,8 +24,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, or_, select, update
 
 from app.extensions import db
-from app.models.passes import (LIVE_STATUSES, Charge, Pass, PassFreeze, PassPlan, Service,
-                               SessionWriteOff, pass_plan_service)
+from app.models.passes import (LIVE_STATUSES, Charge, Pass, PassFreeze, Service,
+                               SessionWriteOff, pass_service)
 from app.services.audit import update_loaded
 from app.services.money.payments import add_charge, build_charge, to_money
 from app.services.money.plans import windows_at
@@ -47,14 +48,15 @@ def _session_value(price_paid, sessions_total, validity_days):
 
 def _covers(client_ids, service_id, at):
     """SQL: the pass belongs to one of the clients and may be used for the service at ``at``
-    (dates, time window, no freeze that day; status and sessions are checked by the caller)."""
+    by its own terms (services covered, dates, time window, no freeze that day; status and
+    sessions are checked by the caller)."""
     day = at.date()
     return and_(
         Pass.client_id.in_(sorted(client_ids)),
-        exists().where(pass_plan_service.c.pass_plan_id == Pass.plan_id,
-                       pass_plan_service.c.service_id == service_id),
+        exists().where(pass_service.c.pass_id == Pass.id,
+                       pass_service.c.service_id == service_id),
         Pass.start_date <= day, Pass.end_date >= day,
-        PassPlan.time_window.in_(windows_at(at)),
+        Pass.time_window.in_(windows_at(at)),
         ~exists().where(PassFreeze.pass_id == Pass.id, PassFreeze.start_date <= day,
                         PassFreeze.end_date >= day))
 
@@ -70,9 +72,8 @@ def _candidate_rows(requests):
     matches = [_covers(clients, service_id, at) for (service_id, at), clients in groups.items()]
     query = (
         select(Pass.id, Pass.client_id, Pass.price_paid, Pass.sessions_total, Pass.sessions_used,
-               PassPlan.validity_days,
+               Pass.validity_days,
                *[match.label(f"m{k}") for k, match in enumerate(matches)])
-        .join(PassPlan, PassPlan.id == Pass.plan_id)
         .where(Pass.status.in_(LIVE_STATUSES),
                or_(Pass.sessions_total.is_(None), Pass.sessions_used < Pass.sessions_total),
                or_(*matches))
@@ -136,22 +137,69 @@ def _pass_write_off(client_id, service_id, at, row):
 
 # --- one client -------------------------------------------------------------------------
 
-def write_off_session(client_id, service_id, at):
+def write_off_session(client_id, service_id, at, walk_in=False):
     """Take one session off the client's valid pass covering the service at that moment
     (active, inside its dates, not frozen, sessions left or unlimited, time window matching),
-    the one ending first. Raises ``NoValidPass`` when none can be used."""
+    the one ending first. Raises ``NoValidPass`` when none can be used, saying why the
+    client's passes do not cover it (``why_not_covered``)."""
     rows, _keys = _candidate_rows([(client_id, service_id, at)])
     for row in rows:
         if not _take({row.id: 1}):
             continue  # taken by a concurrent write-off meanwhile: try the next pass
         write_off = _pass_write_off(client_id, service_id, at, row)
+        write_off.walk_in = walk_in
         db.session.add(write_off)
         db.session.flush()
         return write_off
-    raise NoValidPass(_l("The client has no valid pass for this service at this time."))
+    raise NoValidPass(why_not_covered(client_id, service_id, at))
 
 
-def record_owed_visit(client_id, service_id, at):
+def _hhmm(value):
+    return value.strftime("%H:%M")
+
+
+def why_not_covered(client_id, service_id, at):
+    """Why no pass of the client covers the service at ``at``, as a translated message naming
+    the closest pass: outside its time window ("covers 12:00–17:00 only"), frozen that day,
+    not started or ended, no sessions left — or no pass for the service at all. One query."""
+    from app.services.money.plans import time_windows
+
+    passes = list(db.session.scalars(
+        select(Pass).where(Pass.client_id == client_id, Pass.status.in_(LIVE_STATUSES),
+                           exists().where(pass_service.c.pass_id == Pass.id,
+                                          pass_service.c.service_id == service_id))
+        .order_by(Pass.end_date.desc(), Pass.id)))
+    day = at.date()
+    for pass_ in passes:
+        name = str(pass_)
+        if pass_.start_date > day:
+            return _l("Pass %(name)s starts on %(day)s.", name=name, day=pass_.start_date)
+        if pass_.end_date < day:
+            return _l("Pass %(name)s ended on %(day)s.", name=name, day=pass_.end_date)
+        if pass_.sessions_total is not None and pass_.sessions_used >= pass_.sessions_total:
+            return _l("Pass %(name)s has no sessions left.", name=name)
+        if any(f.start_date <= day <= f.end_date for f in pass_.freezes):
+            return _l("Pass %(name)s is frozen on %(day)s.", name=name, day=day)
+        if pass_.time_window not in windows_at(at):
+            start, end = time_windows().get(pass_.time_window, (None, None))
+            if start is not None:
+                return _l("Pass %(name)s covers %(start)s–%(end)s only.", name=name,
+                          start=_hhmm(start), end=_hhmm(end))
+    return _l("The client has no valid pass for this service at this time.")
+
+
+def recent_walk_in(client_id, service_id, since, until):
+    """The client's walk-in visit of the service checked in between ``since`` and ``until``
+    (not cancelled), the latest one, or None."""
+    return db.session.scalars(
+        select(SessionWriteOff).where(
+            SessionWriteOff.client_id == client_id, SessionWriteOff.service_id == service_id,
+            SessionWriteOff.walk_in.is_(True), SessionWriteOff.cancelled.is_(False),
+            SessionWriteOff.at >= since, SessionWriteOff.at <= until)
+        .order_by(SessionWriteOff.at.desc(), SessionWriteOff.id.desc()).limit(1)).first()
+
+
+def record_owed_visit(client_id, service_id, at, walk_in=False):
     """A visit without a valid pass: written off with no pass and charged at the service's
     single-visit price, so it shows as debt until paid."""
     service = db.session.get(Service, service_id)
@@ -159,7 +207,7 @@ def record_owed_visit(client_id, service_id, at):
         raise NotFound(_l("No such service."))
     price = to_money(service.single_visit_price or 0)
     write_off = SessionWriteOff(client_id=client_id, service_id=service_id, pass_id=None, at=at,
-                                value=price)
+                                value=price, walk_in=walk_in)
     db.session.add(write_off)
     db.session.flush()
     charge = add_charge(client_id, price, "visit", write_off_id=write_off.id, on=at.date(),

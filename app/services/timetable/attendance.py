@@ -14,7 +14,7 @@ Rules:
   (lesson, client) constraint is the last line of defence.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -52,6 +52,7 @@ class MarkResult:
     lesson: Lesson
     written_off: list = field(default_factory=list)  # SessionWriteOff created now
     cancelled: list = field(default_factory=list)  # SessionWriteOff cancelled now
+    already: list = field(default_factory=list)  # client ids charged before: nothing more now
 
     def as_dict(self):
         return {
@@ -125,6 +126,8 @@ def _sync_write_offs(lesson, rows, result, policy=None):
         _set_write_offs(to_cancel, [None] * len(to_cancel))
     if lesson.status != LESSON_HELD:
         return
+    result.already.extend(client_id for client_id in sorted(rows)
+                          if rows[client_id].status in charged and rows[client_id].write_off_id)
     due = [rows[client_id] for client_id in sorted(rows)
            if rows[client_id].status in charged and not rows[client_id].write_off_id]
     write_offs = money.write_off_sessions(
@@ -210,15 +213,61 @@ def check_in_to_lesson(lesson_id, client_id, user=None):
     return write_off
 
 
-def check_in_to_service(client_id, service_id, at=None):
-    """Front desk walk-in: one session of the service written off the right pass, or an owed
-    visit at the single-visit price when no pass covers it."""
-    at = at or datetime.now().replace(microsecond=0)
-    try:
-        return money.write_off_session(client_id, service_id, at)
-    except money.NoValidPass:
-        return money.record_owed_visit(client_id, service_id, at)
+DEFAULT_WALK_IN_REPEAT_MINUTES = 30
 
+
+def walk_in_repeat_minutes():
+    """``WALK_IN_REPEAT_MINUTES`` (default 30): a second scan within it is the same visit."""
+    minutes = DEFAULT_WALK_IN_REPEAT_MINUTES
+    if has_app_context():
+        minutes = current_app.config.get("WALK_IN_REPEAT_MINUTES", minutes)
+    return max(int(minutes), 0)
+
+
+@dataclass
+class WalkIn:
+    """A walk-in check-in: its write-off; ``repeated`` when the card was scanned for the same
+    service within the repeat window (nothing written); ``reason`` why no pass covered it."""
+
+    write_off: SessionWriteOff
+    repeated: bool = False
+    reason: object = None
+
+
+def _lock_client(client_id):
+    """Serialise check-ins of one client: a row lock on PostgreSQL; on SQLite an UPDATE that
+    changes nothing takes the write lock before anything is read."""
+    from app.models.clients import Client
+
+    table = Client.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        found = db.session.execute(select(table.c.id).where(table.c.id == client_id)
+                                   .with_for_update()).first()
+    else:
+        found = db.session.execute(table.update().where(table.c.id == client_id)
+                                   .values(id=table.c.id)).rowcount
+    if not found:
+        raise NotFound(_l("No such client."))
+
+
+def check_in_to_service(client_id, service_id, at=None, repeat_minutes=None):
+    """Front desk walk-in: one session of the service written off the right pass, or an owed
+    visit at the single-visit price when no pass covers it. Idempotent: the same card scanned
+    for the same service within ``walk_in_repeat_minutes()`` shows the first visit and writes
+    nothing off (two desks scanning at once are serialised on the client). The visit is a
+    walk-in write-off, listed on the client card's Visits. Returns a ``WalkIn``."""
+    at = at or datetime.now().replace(microsecond=0)
+    minutes = walk_in_repeat_minutes() if repeat_minutes is None else repeat_minutes
+    _lock_client(client_id)
+    if minutes > 0:
+        earlier = money.recent_walk_in(client_id, service_id, at - timedelta(minutes=minutes), at)
+        if earlier is not None:
+            return WalkIn(earlier, repeated=True)
+    try:
+        return WalkIn(money.write_off_session(client_id, service_id, at, walk_in=True))
+    except money.NoValidPass as exc:
+        return WalkIn(money.record_owed_visit(client_id, service_id, at, walk_in=True),
+                      reason=exc.message)
 
 
 # --- what the pages show ---------------------------------------------------------------------
@@ -226,15 +275,15 @@ def check_in_to_service(client_id, service_id, at=None):
 def sessions_left(client_ids, service_id, on_date):
     """``{client id: sessions left on live passes covering the service on the date}``, ``None``
     for an unlimited pass; one query."""
-    from app.models.passes import LIVE_STATUSES, Pass, pass_plan_service
+    from app.models.passes import LIVE_STATUSES, Pass, pass_service
 
     result = {cid: 0 for cid in client_ids}
     if not client_ids:
         return result
     rows = db.session.execute(
         select(Pass.client_id, Pass.sessions_total, Pass.sessions_used)
-        .join(pass_plan_service, pass_plan_service.c.pass_plan_id == Pass.plan_id)
-        .where(Pass.client_id.in_(client_ids), pass_plan_service.c.service_id == service_id,
+        .join(pass_service, pass_service.c.pass_id == Pass.id)
+        .where(Pass.client_id.in_(client_ids), pass_service.c.service_id == service_id,
                Pass.status.in_(LIVE_STATUSES), Pass.start_date <= on_date,
                Pass.end_date >= on_date)).all()
     for row in rows:
@@ -243,6 +292,23 @@ def sessions_left(client_ids, service_id, on_date):
         else:
             result[row.client_id] += max(row.sessions_total - row.sessions_used, 0)
     return result
+
+
+def write_off_notes(write_off_ids):
+    """``{write-off id: {"pass": "Plan #12" or None, "value": Decimal, "owed": bool}}`` for the
+    pages to say what happened to each visit; one query."""
+    from app.models.passes import Pass, PassPlan
+
+    if not write_off_ids:
+        return {}
+    rows = db.session.execute(
+        select(SessionWriteOff.id, SessionWriteOff.pass_id, SessionWriteOff.value,
+               PassPlan.name)
+        .outerjoin(Pass, Pass.id == SessionWriteOff.pass_id)
+        .outerjoin(PassPlan, PassPlan.id == Pass.plan_id)
+        .where(SessionWriteOff.id.in_(write_off_ids))).all()
+    return {row.id: {"pass": f"{row.name} #{row.pass_id}" if row.pass_id else None,
+                     "value": row.value, "owed": row.pass_id is None} for row in rows}
 
 
 def roster(lesson):
@@ -258,12 +324,14 @@ def roster(lesson):
     clients = {c.id: c for c in db.session.execute(
         select(Client).where(Client.id.in_(client_ids or [-1]))).scalars()}
     left = sessions_left(client_ids, lesson.service_id, lesson.starts_at.date())
+    write_offs = write_off_notes([row.write_off_id for row in rows.values() if row.write_off_id])
     balances = client_balances(client_ids) if client_ids else {}
     flags = member_flags(client_ids, lesson.starts_at.date())
     entries = [{
         "client": clients[cid],
         "status": rows[cid].status if cid in rows else None,
         "written_off": bool(cid in rows and rows[cid].write_off_id),
+        "write_off": write_offs.get(rows[cid].write_off_id) if cid in rows else None,
         "sessions_left": left.get(cid),
         "balance": balances.get(cid),
         "flags": sorted(flags.get(cid, ())),
@@ -273,13 +341,25 @@ def roster(lesson):
 
 
 def visits(client_id, limit=50):
-    """A client's attendance history, newest first (for the client card)."""
+    """A client's visits, newest first (for the client card): lesson attendance and walk-ins
+    checked in at the desk (``lesson_id`` None, status present), in one query."""
+    from sqlalchemy import literal, null, union_all
+
     from app.models.passes import Service
 
+    lessons = (select(Attendance.status.label("status"),
+                      Attendance.write_off_id.label("write_off_id"),
+                      Lesson.id.label("lesson_id"), Lesson.starts_at.label("starts_at"),
+                      Service.name.label("service"))
+               .join(Lesson, Lesson.id == Attendance.lesson_id)
+               .join(Service, Service.id == Lesson.service_id)
+               .where(Attendance.client_id == client_id))
+    walk_ins = (select(literal(PRESENT).label("status"), SessionWriteOff.id.label("write_off_id"),
+                       null().label("lesson_id"), SessionWriteOff.at.label("starts_at"),
+                       Service.name.label("service"))
+                .join(Service, Service.id == SessionWriteOff.service_id)
+                .where(SessionWriteOff.client_id == client_id,
+                       SessionWriteOff.walk_in.is_(True), SessionWriteOff.cancelled.is_(False)))
+    both = union_all(lessons, walk_ins).subquery("visits")
     return db.session.execute(
-        select(Attendance.status, Attendance.write_off_id, Lesson.id.label("lesson_id"),
-               Lesson.starts_at, Service.name.label("service"))
-        .join(Lesson, Lesson.id == Attendance.lesson_id)
-        .join(Service, Service.id == Lesson.service_id)
-        .where(Attendance.client_id == client_id)
-        .order_by(Lesson.starts_at.desc()).limit(limit)).all()
+        select(both).order_by(both.c.starts_at.desc()).limit(limit)).all()

@@ -9,14 +9,15 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models.clients import Client
-from app.models.passes import Pass, PassPlan, Payment
-from app.services.money import bonuses
+from app.models.passes import GiftCertificate, Pass, PassPlan, Payment
+from app.services.money import bonuses, certificate_sales
 from app.services.money import plans as pass_plans
 from app.services.money import passes as service
 from app.services.money import payments
 from app.services.platform import NotFound
-from app.views.platform.api_support import (DomainErrorsApiMixin, api_action, iso, json_body, json_date,
-                                   json_decimal, json_int, money_json)
+from app.views.platform.api_support import (DomainErrorsApiMixin, api_action, idempotent, iso,
+                                            json_body, json_date, json_decimal, json_int,
+                                            json_str, money_json)
 from app.views.platform.base import API_ACTIONS, TesseraModelApi
 from app.views.platform.eager import EagerInterface
 
@@ -49,6 +50,9 @@ class PassPlanApi(DomainErrorsApiMixin, TesseraModelApi):
 
     pre_update = pre_add
 
+    def pre_delete(self, item):
+        pass_plans.ensure_plan_deletable(item)
+
 
 class PassApi(TesseraModelApi):
     """Passes (read) with a ``red`` flag; changes go through the action endpoints."""
@@ -64,7 +68,9 @@ class PassApi(TesseraModelApi):
                     "plan.name", "start_date", "end_date", "sessions_total", "sessions_used",
                     "price_paid", "status"]
     show_columns = list_columns + ["list_price", "discount_percent", "refunded_on",
-                                   "refund_reason"]
+                                   "refund_reason", "validity_days", "time_window",
+                                   "freezes_allowed", "freeze_days_allowed", "services.id",
+                                   "services.name"]
     search_columns = ["client", "plan", "status", "start_date", "end_date"]
 
     def _add_red(self, items):
@@ -85,6 +91,7 @@ class PassApi(TesseraModelApi):
 
     @expose("/sell", methods=["POST"])
     @protect()
+    @idempotent
     @api_action(201)
     def sell(self):
         """Sell a pass.
@@ -111,12 +118,14 @@ class PassApi(TesseraModelApi):
             json_int(payload, "client_id"), json_int(payload, "plan_id"),
             json_date(payload, "start_date", required=False),
             amount_paid=json_decimal(payload, "amount_paid", required=False),
-            method=payload.get("method", "cash"), taken_by_id=g.user.id,
-            certificate_code=payload.get("certificate_code"))
+            method=json_str(payload, "method", required=False, default="cash"),
+            taken_by_id=g.user.id,
+            certificate_code=json_str(payload, "certificate_code", required=False))
         return {"result": _pass_json(pass_)}
 
     @expose("/<int:pk>/freeze", methods=["POST"])
     @protect()
+    @idempotent
     @api_action()
     def freeze(self, pk):
         """Freeze a pass from ``start`` for ``days`` days.
@@ -144,6 +153,7 @@ class PassApi(TesseraModelApi):
 
     @expose("/<int:pk>/unfreeze", methods=["POST"])
     @protect()
+    @idempotent
     @api_action()
     def unfreeze(self, pk):
         """End the current freeze of a pass today.
@@ -159,6 +169,7 @@ class PassApi(TesseraModelApi):
 
     @expose("/<int:pk>/extend", methods=["POST"])
     @protect()
+    @idempotent
     @api_action()
     def extend(self, pk):
         """Extend a pass by ``days`` with a ``reason``.
@@ -179,12 +190,13 @@ class PassApi(TesseraModelApi):
             400: {description: "refused (message)"}
         """
         payload = json_body()
-        service.extend_pass(pk, json_int(payload, "days"), payload.get("reason"),
+        service.extend_pass(pk, json_int(payload, "days"), json_str(payload, "reason"),
                             granted_by_id=g.user.id)
         return {"result": _pass_json(db.session.get(Pass, pk))}
 
     @expose("/<int:pk>/refund", methods=["POST"])
     @protect()
+    @idempotent
     @api_action()
     def refund(self, pk):
         """Refund the unused part of a pass, pro rata, with a ``reason``.
@@ -205,8 +217,9 @@ class PassApi(TesseraModelApi):
             400: {description: "refused (message)"}
         """
         payload = json_body()
-        payment = service.refund_pass(pk, payload.get("reason"),
-                                      method=payload.get("method", "cash"),
+        payment = service.refund_pass(pk, json_str(payload, "reason"),
+                                      method=json_str(payload, "method", required=False,
+                                                      default="cash"),
                                       taken_by_id=g.user.id)
         return {"result": _pass_json(db.session.get(Pass, pk)),
                 "refunded": money_json(-payment.amount if payment else Decimal("0.00"))}
@@ -227,17 +240,77 @@ class PaymentApi(TesseraModelApi):
     add_columns = ["client_id", "amount", "method", "purpose", "pass_id", "reason"]
     search_columns = ["client", "method", "purpose", "paid_at"]
 
+    @idempotent
     @api_action(201)
     def post_headless(self):
         payload = json_body()
         payment = payments.take_payment(
             json_int(payload, "client_id"), json_decimal(payload, "amount"),
-            method=payload.get("method", "cash"), purpose=payload.get("purpose", "pass"),
+            method=json_str(payload, "method", required=False, default="cash"),
+            purpose=json_str(payload, "purpose", required=False, default="pass"),
             pass_id=json_int(payload, "pass_id", required=False), taken_by_id=g.user.id,
-            reason=payload.get("reason"), certificate_code=payload.get("certificate_code"))
+            reason=json_str(payload, "reason", required=False),
+            certificate_code=json_str(payload, "certificate_code", required=False))
         db.session.flush()
         return {"id": payment.id, "result": {"amount": money_json(payment.amount),
                                              "method": payment.method}}
+
+
+def _certificate_json(certificate):
+    return {"id": certificate.id, "code": certificate.code,
+            "initial_amount": money_json(certificate.initial_amount),
+            "balance": money_json(certificate.balance),
+            "buyer_id": certificate.buyer_client_id, "valid_until": iso(certificate.valid_until)}
+
+
+class GiftCertificateApi(TesseraModelApi):
+    """Gift certificates (read); a certificate is created only by selling it (``/sell``)."""
+
+    resource_name = "giftcertificate"
+    datamodel = EagerInterface(GiftCertificate, eager=("buyer",))
+    class_permission_name = "GiftCertificate"
+    method_permission_name = {**API_ACTIONS, "sell": "write"}
+    include_route_methods = READ_ONLY | {"sell"}
+    openapi_spec_tag = "Sales"
+    list_columns = ["id", "code", "initial_amount", "balance", "buyer_client_id", "valid_until",
+                    "active"]
+    show_columns = list_columns
+    search_columns = ["code", "buyer", "active"]
+
+    @expose("/sell", methods=["POST"])
+    @protect()
+    @idempotent
+    @api_action(201)
+    def sell(self):
+        """Sell a gift certificate to a client, paid at once.
+        ---
+        post:
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    buyer_id: {type: integer}
+                    amount: {type: string, example: "50.00"}
+                    method: {type: string, enum: [cash, card, transfer]}
+                    code: {type: string}
+                    valid_until: {type: string, format: date}
+          responses:
+            201: {description: "the certificate, with the buyer's charge and payment"}
+            400: {description: "refused (message, field)"}
+        """
+        payload = json_body()
+        certificate, charge, payment = certificate_sales.sell_certificate(
+            json_int(payload, "buyer_id"), json_decimal(payload, "amount"),
+            json_str(payload, "method"), code=json_str(payload, "code", required=False),
+            valid_until=json_date(payload, "valid_until", required=False),
+            taken_by_id=g.user.id)
+        return {"result": _certificate_json(certificate),
+                "charge": {"id": charge.id, "amount": money_json(charge.amount),
+                           "kind": charge.kind},
+                "payment": {"id": payment.id, "amount": money_json(payment.amount),
+                            "method": payment.method}}
 
 
 class ClientBalanceApi(BaseApi):
@@ -273,5 +346,5 @@ class ClientBalanceApi(BaseApi):
 
 
 def register(appbuilder):
-    for api in (PassPlanApi, PassApi, PaymentApi, ClientBalanceApi):
+    for api in (PassPlanApi, PassApi, PaymentApi, GiftCertificateApi, ClientBalanceApi):
         appbuilder.add_api(api)

@@ -17,13 +17,14 @@ from app.formatting import money
 from app.models.passes import (Discount, GiftCertificate, Pass, PassPlan, Payment, Service,
                                TIME_WINDOWS)
 from app.security import role_can
-from app.services.money import certificates
+from app.services.money import certificate_sales
 from app.services.money import plans as pass_plans
 from app.services.money import passes as service
 from app.services.platform import DomainError
 from app.services.money.payments import paid_for_pass
 from app.views.money.labels import (LABELS, METHOD_LABELS, PURPOSE_LABELS, STATUS_LABELS,
                                     WINDOW_LABELS)
+from app.views.platform.api_support import claim_form_submit, new_form_token
 from app.views.platform.base import MODELVIEW_ACTIONS, TesseraModelView, add_menu_view
 from app.views.platform.eager import EagerInterface
 
@@ -91,6 +92,9 @@ class PassPlanModelView(TesseraModelView):
 
     pre_update = pre_add
 
+    def pre_delete(self, item):
+        pass_plans.ensure_plan_deletable(item)
+
 
 class PassModelView(TesseraModelView):
     """Passes are sold on the "Sell a pass" page and changed only through the actions."""
@@ -108,12 +112,14 @@ class PassModelView(TesseraModelView):
     label_columns = LABELS
     list_columns = ["client", "plan", "start_date", "end_date", "sessions_total",
                     "sessions_used", "price_paid", "status"]
-    show_columns = ["client", "plan", "start_date", "end_date", "sessions_total",
-                    "sessions_used", "list_price", "discount_percent", "price_paid", "status",
-                    "refunded_on", "refund_reason", "created_by", "created_on"]
+    show_columns = ["client", "plan", "services", "time_window", "start_date", "end_date",
+                    "sessions_total", "sessions_used", "list_price", "discount_percent",
+                    "price_paid", "status", "refunded_on", "refund_reason", "created_by",
+                    "created_on"]
     search_columns = ["client", "plan", "status", "start_date", "end_date"]
     formatters_columns = {"price_paid": money, "list_price": money,
-                          "status": _label(STATUS_LABELS)}
+                          "status": _label(STATUS_LABELS), "time_window": _label(WINDOW_LABELS),
+                          "services": lambda items: ", ".join(s.name for s in items or [])}
     base_order = ("end_date", "asc")
 
     def _get_list_widget(self, **kwargs):
@@ -136,10 +142,13 @@ class PassModelView(TesseraModelView):
             sessions_left=pass_.sessions_left, paid=paid_for_pass(pass_.id),
             effective_status=STATUS_LABELS.get(pass_.effective_status()),
             freezes=list(pass_.freezes), extensions=list(pass_.extensions),
-            today=date.today(), can_freeze=_can("freeze", "Pass"),
+            today=date.today(), form_token=new_form_token(), can_freeze=_can("freeze", "Pass"),
             can_extend=_can("extend", "Pass"), can_refund=_can("refund", "Pass"))
 
     def _act(self, pk, action, success):
+        if not claim_form_submit(g.user.id):
+            flash(_("This form was already submitted: nothing was recorded twice."), "warning")
+            return redirect(url_for("PassModelView.show", pk=pk))
         try:
             action()
             db.session.commit()
@@ -232,19 +241,24 @@ class GiftCertificateModelView(TesseraModelView):
     add_title = _l("New gift certificate")
     label_columns = LABELS
     list_columns = ["code", "initial_amount", "balance", "buyer", "valid_until", "active"]
-    add_columns = ["code", "initial_amount", "buyer", "valid_until"]
+    add_columns = ["code", "initial_amount", "buyer", "method", "valid_until"]
     show_columns = ["code", "initial_amount", "balance", "buyer", "valid_until", "active",
                     "created_by", "created_on"]
     add_form_extra_fields = {
         "code": StringField(LABELS["code"], validators=[Optional()],
                             description=_l("Leave empty to generate one.")),
+        "method": SelectField(_l("Paid by"), choices=[
+            (m, METHOD_LABELS[m]) for m in certificate_sales.SALE_METHODS], default="cash",
+            description=_l("The buyer pays the certificate's value now.")),
     }
     search_columns = ["code", "buyer", "active"]
     formatters_columns = {"initial_amount": money, "balance": money}
     base_order = ("created_on", "desc")
 
     def pre_add(self, item):
-        certificates.prepare_certificate(item)
+        """The certificate is sold: charged to the buyer and paid (``certificate_sales``)."""
+        method = item.__dict__.pop("method", None) or request.form.get("method")
+        certificate_sales.record_certificate_sale(item, method, taken_by_id=g.user.id)
 
 
 def register(appbuilder):

@@ -20,6 +20,8 @@ from app.services.clients import register_card_section
 from app.services.clients import search_clients
 from app.services.platform import DomainError
 from app.views.money.labels import METHOD_LABELS, PURPOSE_LABELS, STATUS_LABELS, WINDOW_LABELS
+from app.views.platform.api_support import (FORM_TOKEN_FIELD, claim_form_submit,
+                                            new_form_token)
 from app.views.platform.base import add_menu_link, add_menu_view
 
 SELL_METHODS = ("cash", "card", "transfer", "bonus", "certificate")
@@ -40,6 +42,15 @@ def client_url(client_id):
         return url_for("ClientCardView.card", client_id=client_id)
     except BuildError:
         return "#"
+
+
+ALREADY_SUBMITTED = _l("This form was already submitted: nothing was recorded twice.")
+
+
+def _form_token():
+    """The form's one-time token: the submitted one while the form is re-rendered after a
+    refusal (it was not used), else a new one."""
+    return request.form.get(FORM_TOKEN_FIELD) or new_form_token()
 
 
 def _decimal(value, default="0"):
@@ -80,10 +91,16 @@ class SalesDeskView(BaseView):
         quote = None
         if client and plan:
             percent, price = service.price_for(plan, client)
-            quote = {"percent": percent, "price": price, "list_price": plan.price}
+            quote = {"percent": percent, "price": price, "list_price": plan.price,
+                     "hours": service.window_hours(plan.time_window),
+                     "services": ", ".join(s.name for s in plan.services)}
         if request.method == "POST" and request.form.get("action") == "sell":
             if not _can("sell", "Pass"):
                 abort(403)
+            if not claim_form_submit(g.user.id):
+                flash(str(ALREADY_SUBMITTED), "warning")
+                return redirect(url_for("SalesDeskView.sell",
+                                        client_id=client.id if client else None))
             try:
                 if client is None or plan is None:
                     raise DomainError(_l("Choose a client and a plan."))
@@ -104,7 +121,8 @@ class SalesDeskView(BaseView):
             quote=quote, q=q, found=search_clients(q, limit=20, active_only=True) if q else [],
             balance=payments.client_balance(client.id) if client else None,
             points=bonuses.bonus_balance(client.id) if client else None,
-            methods=SELL_METHODS, form=form, today=date.today(), **_labels())
+            methods=SELL_METHODS, form=form, today=date.today(), form_token=_form_token(),
+            **_labels())
 
     @expose("/payment", methods=["GET", "POST"])
     @has_access
@@ -114,6 +132,10 @@ class SalesDeskView(BaseView):
         if request.method == "POST":
             if not _can("write", "Payment"):
                 abort(403)
+            if not claim_form_submit(g.user.id):
+                flash(str(ALREADY_SUBMITTED), "warning")
+                return redirect(url_for("SalesDeskView.payment",
+                                        client_id=client.id if client else None))
             try:
                 if client is None:
                     raise DomainError(_l("Choose a client."))
@@ -139,7 +161,7 @@ class SalesDeskView(BaseView):
             balance=payments.client_balance(client.id) if client else None,
             points=bonuses.bonus_balance(client.id) if client else None,
             methods=PAYMENT_METHODS, purposes=PAYMENT_PURPOSES, form=request.form,
-            **_labels())
+            form_token=_form_token(), **_labels())
 
 
 class DebtsView(BaseView):

@@ -2,20 +2,26 @@
 per API action, parsers for JSON request fields (refusing with a translated message naming the
 field) and for lenient query-string values, and the serializers for money and dates."""
 import json
+import math
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
-from flask import request
+from flask import g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.services.platform import idempotency
 from app.services.platform.errors import Conflict, DomainError
 from app.views.platform.base import STALE_MESSAGE
 
 TRUE_WORDS = {"true", "1"}
 FALSE_WORDS = {"false", "0"}
+# Whole numbers fit a 32-bit INTEGER column; amounts fit NUMERIC(12, 2).
+INT_LIMIT = 2**31 - 1
+AMOUNT_LIMIT = Decimal("9999999999.99")
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 # --- refusals as JSON ----------------------------------------------------------------------------
@@ -46,6 +52,9 @@ def api_action(status=200):
         def run(api, *args, **kwargs):
             try:
                 result = method(api, *args, **kwargs)
+                if g.get("idempotency_row") is not None and isinstance(result, dict):
+                    # the response is stored with the action, atomically
+                    idempotency.complete(g.pop("idempotency_row"), status, result)
                 db.session.commit()
             except DomainError as exc:
                 return domain_error_response(api, exc)
@@ -54,6 +63,42 @@ def api_action(status=200):
             return api.response(status, **result) if isinstance(result, dict) else result
         return run
     return decorate
+
+
+def idempotent(method):
+    """Honour an ``Idempotency-Key`` header on a money-moving API action (put it above
+    ``api_action``): a replay with the same key and body returns the first response and writes
+    nothing; the same key with another body is a 422, a replay while the first still runs a
+    409 (rules in ``app.services.platform.idempotency``). Without the header, nothing changes."""
+    @wraps(method)
+    def run(api, *args, **kwargs):
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is None:
+            return method(api, *args, **kwargs)
+        fingerprint = idempotency.request_fingerprint(request.method, request.path,
+                                                      request.get_data())
+        try:
+            row_id, replay = idempotency.begin(g.user.id, key, fingerprint)
+        except DomainError as exc:
+            return domain_error_response(api, exc)
+        if replay is not None:
+            status, body = replay
+            return api.response(status, **body)
+        g.idempotency_row = row_id
+        try:
+            response = method(api, *args, **kwargs)
+        except BaseException:
+            g.pop("idempotency_row", None)
+            idempotency.release(row_id)
+            raise
+        not_stored = g.pop("idempotency_row", None) is not None
+        if not 200 <= response.status_code < 300:
+            idempotency.release(row_id)  # refused: nothing written, the key may be used again
+        elif not_stored:  # a ready response rather than a dict: store what was sent
+            idempotency.complete(row_id, response.status_code, response.get_json() or {})
+            db.session.commit()
+        return response
+    return run
 
 
 class DomainErrorsApiMixin:
@@ -82,10 +127,19 @@ class DomainErrorsApiMixin:
 # --- JSON request fields -------------------------------------------------------------------------
 
 def json_body(optional=False):
-    """The request's JSON object; with ``optional`` a request without a body counts as ``{}``."""
-    payload = request.get_json(silent=True)
-    if payload is None and optional:
-        return {}
+    """The request's JSON object; with ``optional`` a request without a body counts as ``{}``.
+    Numbers are read exactly (``Decimal`` for fractions and exponents, so ``1e309`` is not an
+    infinity); ``NaN`` / ``Infinity`` come through as floats, which every field parser refuses
+    naming its field."""
+    data = request.get_data(cache=True)
+    if not data.strip():
+        if optional:
+            return {}
+        raise DomainError(_l("A JSON object is expected."))
+    try:
+        payload = json.loads(data, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        raise DomainError(_l("A JSON object is expected.")) from None
     if not isinstance(payload, dict):
         raise DomainError(_l("A JSON object is expected."))
     return payload
@@ -106,13 +160,18 @@ def json_int(payload, key, required=True):
     value = _present(payload, key, required)
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, (int, str)) and not isinstance(value, bool):
+    number = None
+    if isinstance(value, (float, Decimal)) and math.isfinite(value) and value == int(value):
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and len(value.strip()) <= 12:
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             pass
+    if number is not None and -INT_LIMIT <= number <= INT_LIMIT:
+        return number
     raise DomainError(_l("%(field)s must be a whole number.", field=key), field=key)
 
 
@@ -122,15 +181,31 @@ def json_decimal(payload, key, required=True):
     value = _present(payload, key, required)
     if value is None:
         return None
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
+    amount = None
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) <= 20:
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation:
             amount = None
-        if amount is not None and amount.is_finite():
-            return amount
+    if amount is not None and amount.is_finite():
+        if abs(amount) > AMOUNT_LIMIT:
+            raise DomainError(_l("%(field)s is too large.", field=key), field=key)
+        return amount
     raise DomainError(_l("%(field)s must be an amount sent as a string, like \"12.50\".",
                          field=key), field=key)
+
+
+def json_str(payload, key, required=True, default=None, max_length=2000):
+    """A text, sent as a JSON string (a number, list or object is refused); ``default`` when
+    it is not sent."""
+    value = _present(payload, key, required)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise DomainError(_l("%(field)s must be a text.", field=key), field=key)
+    if len(value) > max_length:
+        raise DomainError(_l("%(field)s is too long.", field=key), field=key)
+    return value
 
 
 def json_date(payload, key, required=True):
@@ -139,6 +214,8 @@ def json_date(payload, key, required=True):
     if value is None:
         return None
     try:
+        if not isinstance(value, str):
+            raise TypeError(key)
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise DomainError(_l("%(field)s must be a date like 2025-01-31.", field=key),
@@ -204,3 +281,22 @@ def money_json(value):
 def iso(value):
     """A date, datetime or time in ISO form; None stays None."""
     return None if value is None else value.isoformat()
+
+
+# --- one-time form tokens ------------------------------------------------------------------------
+
+FORM_TOKEN_FIELD = "form_token"
+
+
+def new_form_token():
+    """A fresh one-time token for a form that moves money (a hidden ``form_token`` field)."""
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+def claim_form_submit(user_id):
+    """Claim the submitted form's one-time token (before writing anything else): False when
+    this very form was submitted already — a double click or a resubmit writes nothing twice.
+    A form sent without a token is not protected (True)."""
+    return idempotency.claim_form_token(user_id, request.form.get(FORM_TOKEN_FIELD))

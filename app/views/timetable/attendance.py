@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.formatting import money
 from app.models.clients import Client
 from app.models.passes import Service
 from app.models.timetable import (ATTENDANCE_STATUSES, LESSON_CANCELLED, LESSON_HELD,
@@ -20,7 +21,8 @@ from app.services.platform import DomainError
 from app.services.timetable.flags import member_flags
 from app.services.money import client_balances
 from app.services.timetable.lessons import active_member_filter, ensure_may_mark
-from app.views.platform.api_support import api_action, json_body, json_bool
+from app.views.platform.api_support import (api_action, idempotent, json_body, json_bool,
+                                            json_int)
 from app.views.platform.base import add_menu_view
 
 STATUS_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused"),
@@ -78,6 +80,7 @@ class AttendanceView(BaseView):
             db.session.commit()
             flash(_("Attendance saved: %(written)s sessions written off, %(returned)s returned.",
                     written=len(result.written_off), returned=len(result.cancelled)), "success")
+            _flash_per_client(result)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "danger")
@@ -163,22 +166,52 @@ class CheckInView(BaseView):
     @has_access
     def service(self):
         try:
-            write_off = attendance_service.check_in_to_service(
+            walk_in = attendance_service.check_in_to_service(
                 int(request.form["client_id"]), int(request.form["service_id"]))
             db.session.commit()
-            _confirm(write_off)
+            if walk_in.repeated:
+                flash(_("Already checked in at %(time)s: nothing written off again.",
+                        time=walk_in.write_off.at.strftime("%H:%M")), "info")
+            else:
+                _confirm(walk_in.write_off, walk_in.reason)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "danger")
         return self._back()
 
 
-def _confirm(write_off):
+def _flash_per_client(result):
+    """What happened to each client's visit: written off which pass, charged as debt, or
+    already marked before (nothing more written off). Two queries."""
+    ids = {w.client_id for w in result.written_off} | set(result.already)
+    if not ids:
+        return
+    names = {c.id: c.full_name for c in db.session.scalars(
+        select(Client).where(Client.id.in_(ids)))}
+    notes = attendance_service.write_off_notes([w.id for w in result.written_off])
+    for write_off in result.written_off:
+        note, name = notes[write_off.id], names.get(write_off.client_id, "")
+        if note["owed"]:
+            flash(_("%(client)s: no valid pass: visit charged %(amount)s as debt.", client=name,
+                    amount=money(note["value"])), "warning")
+        else:
+            flash(_("%(client)s: session written off from pass %(name)s.", client=name,
+                    name=note["pass"]), "info")
+    for client_id in result.already:
+        flash(_("%(client)s: already marked, nothing written off again.",
+                client=names.get(client_id, "")), "info")
+
+
+def _confirm(write_off, reason=None):
     if write_off.pass_id:
-        flash(_("Visit recorded: one session written off pass #%(pass_id)s.",
-                pass_id=write_off.pass_id), "success")
+        flash(_("Visit recorded: one session written off pass %(name)s.",
+                name=str(write_off.pass_)), "success")
+    elif reason:
+        flash(_("%(reason)s The visit is charged %(amount)s as debt.", reason=reason,
+                amount=money(write_off.value)), "warning")
     else:
-        flash(_("No valid pass: the visit is recorded as owed."), "warning")
+        flash(_("No valid pass: the visit is charged %(amount)s as debt.",
+                amount=money(write_off.value)), "warning")
 
 
 def _live_passes(client_id, on_date):
@@ -255,8 +288,52 @@ register_card_section("visits", _l("Visits"), visits_section, "timetable/card_vi
                       order=20, permission=("read", "Timetable"))
 
 
+class CheckInApi(BaseApi):
+    """``POST /api/v1/checkin/service``: a walk-in check-in (honours ``Idempotency-Key``)."""
+
+    resource_name = "checkin"
+    class_permission_name = "CheckIn"
+    method_permission_name = {"service": "write"}
+    allow_browser_login = True
+    openapi_spec_tag = "Attendance"
+
+    @api_expose("/service", methods=["POST"])
+    @protect()
+    @idempotent
+    @api_action()
+    def service(self):
+        """Check a client in for a walk-in visit of a service: a session off the right pass or
+        an owed visit; the same service again within the repeat window writes nothing.
+        ---
+        post:
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    client_id: {type: integer}
+                    service_id: {type: integer}
+          responses:
+            200: {description: "the visit: write-off, pass, owed, repeated, reason"}
+            400: {description: "refused (message, field)"}
+        """
+        payload = json_body()
+        service_id = json_int(payload, "service_id")
+        if db.session.get(Service, service_id) is None:
+            raise DomainError(_l("No such service."), field="service_id")
+        walk_in = attendance_service.check_in_to_service(json_int(payload, "client_id"),
+                                                         service_id)
+        write_off = walk_in.write_off
+        return {"write_off_id": write_off.id, "pass_id": write_off.pass_id,
+                "owed": write_off.pass_id is None, "value": str(write_off.value),
+                "at": write_off.at.isoformat(), "repeated": walk_in.repeated,
+                "reason": str(walk_in.reason) if walk_in.reason else None}
+
+
 def register(appbuilder):
     appbuilder.add_view_no_menu(AttendanceView)
     add_menu_view(appbuilder, CheckInView, "Check-in", "Timetable", icon="fa-barcode",
                   label=_l("Check-in"), category_label=_l("Timetable"))
     appbuilder.add_api(LessonAttendanceApi)
+    appbuilder.add_api(CheckInApi)

@@ -126,7 +126,7 @@ def test_certificate_issue_and_redeem(db):
 
 def test_certificate_refuses_overdraft(db):
     client = make_client()
-    cert = certificate_sales.issue_certificate(Decimal("25"), code="gift-2026")
+    cert = certificate_sales.issue_certificate(Decimal("25"), code="gift-2026", buyer_client_id=make_client().id, method="cash")
     assert cert.code == "GIFT-2026"
     with pytest.raises(certificates.CertificateOverdraft):
         certificates.redeem_certificate("GIFT-2026", Decimal("25.01"), client.id)
@@ -138,21 +138,21 @@ def test_certificate_refuses_overdraft(db):
 
 def test_certificate_codes_are_unique_and_validity_is_checked(db):
     client = make_client()
-    certificate_sales.issue_certificate(Decimal("10"), code="ABC")
+    certificate_sales.issue_certificate(Decimal("10"), code="ABC", buyer_client_id=make_client().id, method="cash")
     with pytest.raises(Conflict):
-        certificate_sales.issue_certificate(Decimal("10"), code="abc")
-    certificate_sales.issue_certificate(Decimal("10"), code="OLD", valid_until=TODAY - timedelta(1))
+        certificate_sales.issue_certificate(Decimal("10"), code="abc", buyer_client_id=make_client().id, method="cash")
+    certificate_sales.issue_certificate(Decimal("10"), code="OLD", valid_until=TODAY - timedelta(1), buyer_client_id=make_client().id, method="cash")
     with pytest.raises(DomainError):
         certificates.redeem_certificate("OLD", Decimal("1"), client.id)
     with pytest.raises(NotFound):
         certificates.redeem_certificate("NOPE", Decimal("1"), client.id)
     with pytest.raises(DomainError):
-        certificate_sales.issue_certificate(Decimal("0"))
+        certificate_sales.issue_certificate(Decimal("0"), buyer_client_id=make_client().id, method="cash")
 
 
 def test_concurrent_redemptions_cannot_overdraw(app, db):
     client = make_client()
-    certificate_sales.issue_certificate(Decimal("30"), code="RACE")
+    certificate_sales.issue_certificate(Decimal("30"), code="RACE", buyer_client_id=make_client().id, method="cash")
     db.session.commit()
     client_id = client.id
     results = []

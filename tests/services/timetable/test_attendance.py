@@ -194,9 +194,9 @@ def test_check_in_to_lesson_writes_off_once_and_held_keeps_it(db):
 
 def test_check_in_to_service_walk_in(db):
     lesson, clients, passes = setup_lesson(members=1)
-    write_off = attendance.check_in_to_service(clients[0].id, lesson.service_id,
-                                               datetime.combine(TODAY, time(11)))
-    assert write_off.pass_id == passes[0].id
+    walk_in = attendance.check_in_to_service(clients[0].id, lesson.service_id,
+                                             datetime.combine(TODAY, time(11)))
+    assert walk_in.write_off.pass_id == passes[0].id and not walk_in.repeated
 
 
 def test_twenty_people_marking_one_lesson_write_off_once(app, db):

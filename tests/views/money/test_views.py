@@ -169,12 +169,29 @@ def test_plan_form_refuses_a_plan_without_services(login, db):
 
 
 def test_gift_certificate_form_generates_a_code(login, db):
-    client = login(FRONT_DESK)
-    client.post("/giftcertificate/add", data={"code": "", "initial_amount": "25"})
-    from app.models.passes import GiftCertificate
+    from app.models.passes import Charge, GiftCertificate, Payment
 
+    buyer = make_client()
+    db.session.commit()
+    client = login(FRONT_DESK)
+    client.post("/giftcertificate/add", data={"code": "", "initial_amount": "25",
+                                              "buyer": str(buyer.id), "method": "card"})
     cert = db.session.query(GiftCertificate).one()
     assert len(cert.code) == 10 and cert.balance == Decimal("25.00")
+    charge, payment = db.session.query(Charge).one(), db.session.query(Payment).one()
+    assert (charge.client_id, charge.amount, charge.kind) == (buyer.id, Decimal("25.00"),
+                                                              "certificate")
+    assert (payment.client_id, payment.amount, payment.method) == (buyer.id, Decimal("25.00"),
+                                                                   "card")
+
+
+def test_gift_certificate_form_refuses_unpaid_value(login, db):
+    from app.models.passes import GiftCertificate
+
+    client = login(FRONT_DESK)
+    page = client.post("/giftcertificate/add", data={"code": "", "initial_amount": "25"})
+    assert page.status_code == 200 and "25" in page.get_data(as_text=True)
+    assert db.session.query(GiftCertificate).count() == 0
 
 
 def test_card_sections_render_with_constant_queries(app, db, count_queries):

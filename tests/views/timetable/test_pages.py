@@ -171,10 +171,15 @@ def test_check_in_walk_in_service(db, login):
     passes = give_passes([member], group.service)
     db.session.commit()
     desk = login(FRONT_DESK)
-    desk.post("/checkin/service", data={"card": "0077", "client_id": member.id,
-                                        "service_id": group.service_id})
+    for _ in range(2):  # the second scan shows the first visit and writes nothing off
+        desk.post("/checkin/service", data={"card": "0077", "client_id": member.id,
+                                            "service_id": group.service_id})
     db.session.expire_all()
     assert db.session.get(Pass, passes[0].id).sessions_used == 1
+    html = desk.get("/checkin/?card=0077").get_data(as_text=True)
+    assert "Already checked in at" in html
+    card = login(MANAGER).get(f"/clients/{member.id}/card").get_data(as_text=True)
+    assert "walk-in" in card and group.service.name in card
 
 
 def test_visits_section_on_the_client_card(db, login):
@@ -229,3 +234,29 @@ def test_generate_the_week_from_the_grid(db, login):
     db.session.commit()
     login(FRONT_DESK).post("/lessons/generate", data={"date": TODAY.isoformat()})
     assert len(db.session.scalars(select(Lesson)).all()) == 1  # front desk may not plan
+
+
+def test_attendance_page_says_what_happened_to_each_client(db, login):
+    from decimal import Decimal
+
+    group = make_group(members=2)
+    group.service.single_visit_price = Decimal("14.00")
+    with_pass, without = group.test_clients
+    passes = give_passes([with_pass], group.service)
+    lesson = make_lesson(group, starts_at=at(10))
+    db.session.commit()
+    desk = login(FRONT_DESK)
+    data = {f"status_{c.id}": "present" for c in group.test_clients}
+    data["held"] = "1"
+    html = desk.post(f"/attendance/{lesson.id}/save", data=data,
+                     follow_redirects=True).get_data(as_text=True)
+    plan_name = db.session.get(Pass, passes[0].id).plan.name
+    assert f"{with_pass.full_name}: session written off from pass {plan_name} #{passes[0].id}" \
+        in html
+    assert f"{without.full_name}: no valid pass: visit charged" in html and "14.00" in html
+    assert "session written off from pass" in html and "as debt" in html  # the roster too
+    again = desk.post(f"/attendance/{lesson.id}/save", data=data,
+                      follow_redirects=True).get_data(as_text=True)
+    assert f"{with_pass.full_name}: already marked" in again
+    db.session.expire_all()
+    assert db.session.get(Pass, passes[0].id).sessions_used == 1
