@@ -9,3 +9,4 @@ from app.models import clients  # noqa: F401
 from app.models import communication  # noqa: F401
 from app.models import passes  # noqa: F401
 from app.models import staff, timetable  # noqa: F401
+from app.models import security_events  # noqa: F401
