@@ -59,8 +59,12 @@ def record(kind, username=None, user_id=None, actor_id=None, detail=None, commit
 
 
 def events(kind=None, username=None, date_from=None, date_to=None, limit=PAGE_SIZE):
-    """The latest events, newest first, filtered by kind, username (substring) and UTC dates."""
-    query = db.session.query(SecurityEvent)
+    """The latest events, newest first, filtered by kind, username (substring) and UTC dates:
+    (event, actor's username or None) pairs."""
+    from flask_appbuilder.security.sqla.models import User
+
+    query = db.session.query(SecurityEvent, User.username).outerjoin(
+        User, User.id == SecurityEvent.actor_id)
     if kind:
         query = query.filter(SecurityEvent.kind == kind)
     if username:

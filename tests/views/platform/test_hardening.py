@@ -241,3 +241,103 @@ def test_idle_and_absolute_timeouts(app, login):
         sess[sessions.SESSION_LOGIN_AT_KEY] -= \
             app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds() + 1
     assert client.get("/").status_code == 302
+
+
+# --- passwords ---
+
+@pytest.mark.parametrize("password, username, ok", [
+    ("short-pass", "ann", False),
+    ("password1234", "ann", False),  # in the common list
+    ("PASSWORD1234", "ann", False),  # case-insensitively
+    ("my-name-is-annabel-1", "annabel", False),  # contains the username
+    ("violet staircase 42", "ann2", True),
+])
+def test_password_policy(app, password, username, ok):
+    from app.services.platform import DomainError
+    from app.services.platform.passwords import check_password
+
+    with app.app_context():
+        if ok:
+            check_password(password, username)
+        else:
+            with pytest.raises(DomainError) as refused:
+                check_password(password, username)
+            assert refused.value.field == "password"
+
+
+def test_user_screens_apply_the_policy(app, db, login):
+    from app.extensions import appbuilder
+
+    admin = login(ADMIN)
+    role = appbuilder.sm.find_role(MANAGER)
+    form = {"first_name": "New", "last_name": "Person", "username": "newperson",
+            "email": "new@test.local", "active": "y", "roles": str(role.id)}
+    weak = admin.post("/users/add", data=dict(form, password="short", conf_password="short"))
+    assert weak.status_code == 200 and "at least 12 characters" in weak.get_data(as_text=True)
+    assert appbuilder.sm.find_user(username="newperson") is None
+    strong = "violet staircase 42"
+    admin.post("/users/add", data=dict(form, password=strong, conf_password=strong))
+    user = appbuilder.sm.find_user(username="newperson")
+    assert user is not None
+    reset = admin.post(f"/resetpassword/form?pk={user.id}",
+                       data={"password": "newperson-2026!", "conf_password": "newperson-2026!"})
+    assert "must not contain the username" in reset.get_data(as_text=True)
+    mine = admin.post("/resetmypassword/form",
+                      data={"password": "password1234", "conf_password": "password1234"})
+    assert "too common" in mine.get_data(as_text=True)
+
+
+def test_cli_applies_the_policy(app, db):
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["fab", "create-user", "--role", MANAGER, "--username", "clio",
+                                  "--firstname", "C", "--lastname", "L", "--email", "c@x.local",
+                                  "--password", "short"])
+    assert refused.exit_code != 0
+    from app.extensions import appbuilder
+
+    assert appbuilder.sm.find_user(username="clio") is None
+
+
+# --- security events ---
+
+def test_security_events_are_recorded_and_shown_to_admin_only(app, db, login, make_user):
+    from app.extensions import appbuilder
+    from app.models.security_events import SecurityEvent
+
+    target = make_user(MANAGER, "eventful")
+    client = app.test_client()
+    client.post("/login/", data={"username": "eventful", "password": "wrong"})
+    for _ in range(10):
+        _api_login(client, "eventful", "wrong")
+    client.post("/login/", data={"username": "eventful", "password": "pw"})  # locked: 429
+    desk = login(FRONT_DESK)
+    assert desk.get("/jobs/").status_code == 403
+    admin = login(ADMIN, "boss")
+    user = _user(db, target.id)
+    user.roles = [appbuilder.sm.find_role(FRONT_DESK)]
+    db.session.commit()
+    kinds = {event.kind for event in db.session.query(SecurityEvent)}
+    assert {"login", "login_failed", "lockout", "denied", "roles_changed"} <= kinds
+    role_event = db.session.query(SecurityEvent).filter_by(kind="roles_changed").one()
+    assert role_event.username == "eventful" and role_event.detail == FRONT_DESK
+
+    page = admin.get("/security-events/?kind=lockout&username=event")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and body.count('class="security-event"') == 2  # 11th attempt, then the page login
+    assert admin.get("/security-events/?kind=nonsense&from=junk").status_code == 200
+    assert desk.get("/security-events/").status_code == 403
+
+
+def test_security_events_are_append_only(db):
+    from app.models.security_events import SecurityEvent
+
+    db.session.add(SecurityEvent(kind="login", username="x"))
+    db.session.commit()
+    event = db.session.query(SecurityEvent).one()
+    event.username = "y"
+    with pytest.raises(RuntimeError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.query(SecurityEvent).one())
+    with pytest.raises(RuntimeError):
+        db.session.commit()
