@@ -164,6 +164,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    HSTS_ENABLED = _env_bool("HSTS_ENABLED", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_HTTPONLY = True

@@ -341,3 +341,49 @@ def test_security_events_are_append_only(db):
     db.session.delete(db.session.query(SecurityEvent).one())
     with pytest.raises(RuntimeError):
         db.session.commit()
+
+
+# --- headers ---
+
+def _html_routes(app):
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and "static" not in rule.endpoint \
+                and not rule.rule.startswith(("/api/", "/logout")) and "download" not in rule.rule:
+            yield rule.rule
+
+
+def test_security_headers_on_every_html_page(app, login):
+    import re
+
+    admin = login(ADMIN)
+    checked = 0
+    for path in sorted(set(_html_routes(app))):
+        response = admin.get(path)
+        if not response.content_type.startswith("text/html") or response.status_code != 200:
+            continue
+        checked += 1
+        csp = response.headers.get("Content-Security-Policy", "")
+        assert "frame-ancestors 'none'" in csp and "script-src 'self' 'nonce-" in csp, path
+        assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0], path
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+        assert response.headers["Cache-Control"] == "no-store", path
+        nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+        body = response.get_data(as_text=True)
+        for tag in re.findall(r"<script\b[^>]*>", body):
+            assert "src=" in tag or f'nonce="{nonce}"' in tag, (path, tag)
+        assert not re.search(r"\son[a-z]+=\s*\"", body) or path.startswith("/timetable"), path
+    assert checked > 20
+
+
+def test_login_page_is_not_stored_and_static_files_are(app):
+    client = app.test_client()
+    assert client.get("/login/").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/css/tessera.css").headers.get("Cache-Control", "")
+
+
+def test_hsts_only_in_production(app):
+    assert "Strict-Transport-Security" not in app.test_client().get("/login/").headers
+    from config import ProductionConfig
+
+    assert ProductionConfig.HSTS_ENABLED
