@@ -55,6 +55,9 @@ def create_app(config=None):
     _remember_language(app)
     _guard_sessions(app)
     _security_headers(app)
+    from app.views.platform import input_guard
+
+    input_guard.install(app)
     from app import cli, formatting
 
     cli.register(app)

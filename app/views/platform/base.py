@@ -2,8 +2,8 @@
 menu registration."""
 import logging
 
-from flask import flash, request
-from flask_appbuilder import ModelView
+from flask import abort, flash, request
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.exceptions import FABException
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, \
@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 
 STALE_MESSAGE = _l("Someone else changed this record while you were editing it. "
                    "Your changes were not saved: reload the record and apply them again.")
+RELATED_ID_MESSAGE = _l("The id of an existing record is expected here.")
+RELATED_LIST_MESSAGE = _l("A list of ids of existing records is expected here.")
+RELATED_MISSING_MESSAGE = _l("No record has this id.")
+MAX_DB_INTEGER = 2**31 - 1
 INTEGRITY_MESSAGE = _l("This would duplicate or break a link to another record; nothing was saved.")
 
 # ModelView method -> action; FAB then checks can_<action> on the view's resource.
@@ -64,6 +68,13 @@ class TesseraModelView(ModelView):
             if self.edit_columns and "row_version" not in self.edit_columns:
                 self.edit_columns = list(self.edit_columns) + ["row_version"]
         super().__init__(**kwargs)
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        """FAB's file-column download: no Tessera model has a FAB file column (documents are
+        served by their own views), and FAB's answered any name with a 500: nothing here."""
+        abort(404)
 
     def prefill_form(self, form, pk):
         if "row_version" in form:
@@ -171,6 +182,46 @@ class TesseraModelApi(ModelRestApi):
     allow_browser_login = True
     page_size = 25
     max_page_size = 500
+
+    def post_headless(self):
+        errors = self._related_errors(self.add_model_schema)
+        return self.response_422(message=errors) if errors else super().post_headless()
+
+    def put_headless(self, pk):
+        errors = self._related_errors(self.edit_model_schema)
+        return self.response_422(message=errors) if errors else super().put_headless(pk)
+
+    def _related_errors(self, schema):
+        """Links to other records must name existing rows by id (FAB's schema would otherwise
+        build a new, empty related row from ``5`` or ``{"a": 1}`` and fail with a 500).
+        ``""`` for a single link means none."""
+        from sqlalchemy import inspect
+
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return None
+        errors = {}
+        for relation in inspect(self.datamodel.obj).relationships:
+            if relation.key not in payload or relation.key not in schema.fields:
+                continue
+            value = payload[relation.key]
+            if not relation.uselist and value == "":
+                payload[relation.key] = value = None
+            if relation.uselist:
+                if not isinstance(value, list):
+                    errors[relation.key] = [str(RELATED_LIST_MESSAGE)]
+                    continue
+                values = value
+            else:
+                values = [] if value is None else [value]
+            for item in values:
+                item = item.get("id") if isinstance(item, dict) and len(item) == 1 else item
+                if isinstance(item, bool) or not isinstance(item, int) \
+                        or not 0 < item <= MAX_DB_INTEGER:
+                    errors[relation.key] = [str(RELATED_ID_MESSAGE)]
+                elif self.datamodel.session.get(relation.mapper.class_, item) is None:
+                    errors[relation.key] = [str(RELATED_MISSING_MESSAGE)]
+        return errors
 
 
 def add_menu_view(appbuilder, view, name, category, icon=None, label=None, category_label=None,
