@@ -136,9 +136,17 @@ def _guard_sessions(app):
 
             user_id = current_user_id()
             if user_id is not None:
-                user = app.appbuilder.sm.get_user_by_id(user_id)
-                security_events.record(security_events.DENIED, getattr(user, "username", None),
-                                       user_id, detail=f"{request.method} {request.path}")
+                from app.extensions import db
+
+                try:
+                    db.session.rollback()  # nothing of a refused request is kept
+                    user = app.appbuilder.sm.get_user_by_id(user_id)
+                    security_events.record(security_events.DENIED,
+                                           getattr(user, "username", None), user_id,
+                                           detail=f"{request.method} {request.path}"[:500])
+                except Exception:  # recording must never turn a 403 into a 500
+                    log.exception("could not record a permission denial")
+                    db.session.rollback()
         return response
 
     @app.after_request
