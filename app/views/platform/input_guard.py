@@ -3,7 +3,9 @@
 * a JSON body of a write to the API must be an object (``[...]``, ``"x"`` or ``1`` → 400);
 * the API's rison ``?q=`` argument may nest at most ``MAX_RISON_DEPTH`` levels (``((((…`` made
   FAB's parser recurse until it crashed) and must parse, else 400;
-* a numeric id in the path beyond a database integer (a 21-digit id) is simply not found (404).
+* a numeric id in the path beyond a database integer (a 21-digit id) is simply not found (404);
+  an id argument (``id``, ``…_id``) in the query string or a JSON body beyond it is a 400 naming
+  the field (PostgreSQL refuses to compare an integer column with it: a 500 before).
 """
 from flask import jsonify, request
 from flask_babel import gettext
@@ -13,9 +15,29 @@ MAX_DB_INTEGER = 2**31 - 1
 ID_ARGUMENTS = ("pk", "id", "job_id", "client_id")
 
 
-def _refuse(status, message):
+def _is_id_name(name):
+    return isinstance(name, str) and (name in ID_ARGUMENTS or name.endswith("_id"))
+
+
+def _out_of_range(value):
+    """An integer (or a string of decimal digits) beyond a database integer."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text.startswith("-") else text
+        if not (digits.isascii() and digits.isdigit()):
+            return False
+        return len(digits) > 10 or abs(int(digits)) > MAX_DB_INTEGER
+    return isinstance(value, int) and abs(value) > MAX_DB_INTEGER
+
+
+def _refuse(status, message, field=None):
     if request.path.startswith("/api/"):
-        return jsonify(message=message), status
+        body = {"message": message}
+        if field:
+            body["field"] = field
+        return jsonify(body), status
     from flask import abort
 
     abort(status)
@@ -39,6 +61,10 @@ def check_request():
         body = request.get_json(silent=True)
         if not isinstance(body, dict):  # not JSON, or a list or scalar
             return _refuse(400, gettext("A JSON object is expected."))
+        for name, value in body.items():
+            if _is_id_name(name) and _out_of_range(value):
+                return _refuse(400, gettext("%(field)s is not the id of a record.", field=name),
+                               field=name)
     query = request.args.get("q")
     if query and request.path.startswith("/api/"):
         import prison
@@ -49,11 +75,14 @@ def check_request():
             prison.loads(query)
         except Exception:  # any malformed rison
             return _refuse(400, gettext("The q argument is not valid rison."))
+    for name, value in request.args.items():
+        if _is_id_name(name) and _out_of_range(value):
+            return _refuse(400, gettext("%(field)s is not the id of a record.", field=name),
+                           field=name)
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) and abs(value) > MAX_DB_INTEGER:
             return _refuse(404, gettext("Not found."))
-        if name in ID_ARGUMENTS and isinstance(value, str) and value.lstrip("-").isdigit() \
-                and abs(int(value)) > MAX_DB_INTEGER:
+        if name in ID_ARGUMENTS and isinstance(value, str) and _out_of_range(value):
             return _refuse(404, gettext("Not found."))
     return None
 

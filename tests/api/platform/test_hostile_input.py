@@ -78,3 +78,14 @@ def test_empty_link_means_none(app, api_token):
     response = client.put(f"/api/v1/client/{created.json['id']}",
                           json={"manager": "", "organisation": ""}, headers=headers)
     assert response.status_code == 200 and response.json["result"]["manager"] is None
+
+
+def test_huge_id_arguments_are_a_400_naming_the_field(app, api_token, no_propagation):
+    headers = api_token(ADMIN)
+    client = app.test_client()
+    response = client.get("/api/v1/timetable/", headers=headers,
+                          query_string={"instructor_id": "123456789012345678901"})
+    assert response.status_code == 400 and response.json["field"] == "instructor_id"
+    response = client.post("/api/v1/client/", headers=headers,
+                           json={"first_name": "A", "last_name": "B", "manager_id": 10**20})
+    assert response.status_code == 400 and response.json["field"] == "manager_id"
