@@ -4,8 +4,8 @@
 * the API's rison ``?q=`` argument may nest at most ``MAX_RISON_DEPTH`` levels (``((((…`` made
   FAB's parser recurse until it crashed) and must parse, else 400;
 * a numeric id in the path beyond a database integer (a 21-digit id) is simply not found (404);
-  an id argument (``id``, ``…_id``) in the query string or a JSON body beyond it is a 400 naming
-  the field (PostgreSQL refuses to compare an integer column with it: a 500 before).
+  an id argument (``id``, ``…_id``, ``room``, ``instructor`` …) in the query string, a form or a
+  JSON body beyond it is a 400 naming the field (PostgreSQL refuses to compare an integer column with it: a 500 before).
 """
 from flask import jsonify, request
 from flask_babel import gettext
@@ -13,10 +13,13 @@ from flask_babel import gettext
 MAX_RISON_DEPTH = 32
 MAX_DB_INTEGER = 2**31 - 1
 ID_ARGUMENTS = ("pk", "id", "job_id", "client_id")
+# query-string and form arguments naming a record by id without the _id suffix (timetable filters)
+REFERENCE_ARGUMENTS = ("room", "instructor", "group", "client", "service", "employee", "plan")
 
 
 def _is_id_name(name):
-    return isinstance(name, str) and (name in ID_ARGUMENTS or name.endswith("_id"))
+    return isinstance(name, str) and (name in ID_ARGUMENTS or name in REFERENCE_ARGUMENTS
+                                      or name.endswith("_id"))
 
 
 def _out_of_range(value):
@@ -75,7 +78,9 @@ def check_request():
             prison.loads(query)
         except Exception:  # any malformed rison
             return _refuse(400, gettext("The q argument is not valid rison."))
-    for name, value in request.args.items():
+    form = request.form if request.method in ("POST", "PUT", "PATCH") \
+        and not request.is_json else {}
+    for name, value in list(request.args.items()) + list(form.items()):
         if _is_id_name(name) and _out_of_range(value):
             return _refuse(400, gettext("%(field)s is not the id of a record.", field=name),
                            field=name)

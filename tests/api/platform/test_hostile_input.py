@@ -83,9 +83,12 @@ def test_empty_link_means_none(app, api_token):
 def test_huge_id_arguments_are_a_400_naming_the_field(app, api_token, no_propagation):
     headers = api_token(ADMIN)
     client = app.test_client()
-    response = client.get("/api/v1/timetable/", headers=headers,
-                          query_string={"instructor_id": "123456789012345678901"})
-    assert response.status_code == 400 and response.json["field"] == "instructor_id"
+    for name in ("instructor_id", "instructor", "room", "group"):
+        response = client.get("/api/v1/timetable", headers=headers,
+                              query_string={name: "2147483648"})
+        assert response.status_code == 400 and response.json["field"] == name
+    assert client.get("/api/v1/timetable", headers=headers,
+                      query_string={"room": "2147483647"}).status_code == 200
     response = client.post("/api/v1/client/", headers=headers,
                            json={"first_name": "A", "last_name": "B", "manager_id": 10**20})
     assert response.status_code == 400 and response.json["field"] == "manager_id"
