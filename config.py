@@ -20,10 +20,40 @@ def _env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+MIN_SECRET_BYTES = 32
+
+
+def instance_secret_key(instance_path):
+    """The instance's own random secret key: read from ``<instance>/secret_key``, created there
+    on first start (mode 0600, atomically, so several workers starting at once agree)."""
+    import secrets
+
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        tmp = f"{path}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # fails if another worker won the race: use theirs
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    with open(path, encoding="ascii") as handle:
+        key = handle.read().strip()
+    if len(key.encode()) < MIN_SECRET_BYTES:
+        raise RuntimeError(f"{path} holds a key shorter than {MIN_SECRET_BYTES} bytes")
+    return key
+
+
 class Config:
     APP_NAME = "Tessera"
     APP_THEME = ""
-    SECRET_KEY = os.environ.get("SECRET_KEY", "tessera-embedded-development-key")
+    # No shared default: without SECRET_KEY the app generates a random key into the instance
+    # folder on first start (file ``secret_key``, mode 0600) and reuses it (see app.secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None  # None: the SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "tessera.db")
     )
@@ -37,10 +67,22 @@ class Config:
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
-    AUTH_RATE_LIMITED = True
+    # Login limits: failed attempts only, per username and per address, counted in Redis (see
+    # app/services/platform/login_limits.py); FAB's own limiter (all POSTs per address) is off.
+    AUTH_RATE_LIMITED = False
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second")
+    AUTH_RATE_LIMIT_PER_ADDRESS = os.environ.get("AUTH_RATE_LIMIT_PER_ADDRESS", "10 per 20 second")
+    LOGIN_LIMIT_STORAGE_URI = os.environ.get("LOGIN_LIMIT_STORAGE_URI")  # None: REDIS_URL
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Number of reverse proxies in front of the app whose X-Forwarded-For / -Proto are trusted
+    # (werkzeug's ProxyFix); 0: the socket's address is the client's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
+    # Sessions end after this long without a request, and this long after login regardless.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
+    PASSWORD_MIN_LENGTH = 12
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True  # the validator is app.security.password_form_validator
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_CHECK_DEFAULT = False  # checked in app._csrf_unless_bearer, see there
@@ -132,25 +174,17 @@ class Config:
     CENTRE_SIGNATORY = os.environ.get("TESSERA_CENTRE_SIGNATORY", "")
 
 
-def _login_attempt_key():
-    """Tests log in as many users from one address: count attempts per address and username."""
-    from flask import request
-    from flask_limiter.util import get_remote_address
-
-    username = request.form.get("username") or (request.get_json(silent=True) or {}).get("username")
-    return f"{get_remote_address()}|{(username or '').lower()}"
-
-
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "tessera-test-key-of-a-decent-length-0123456789"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     WTF_CSRF_ENABLED = False
-    AUTH_RATE_LIMIT = "5 per minute"
-    RATELIMIT_KEY_FUNC = staticmethod(_login_attempt_key)
+    # Tests log in many users from one address, some with wrong passwords on purpose.
+    AUTH_RATE_LIMIT_PER_ADDRESS = "1000 per 20 second"
 
 
 class ProductionConfig(Config):
+    HSTS_ENABLED = _env_bool("HSTS_ENABLED", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_HTTPONLY = True
@@ -166,6 +200,11 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
             )
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            value = os.environ.get(name)
+            if value is not None and len(value.encode()) < MIN_SECRET_BYTES:
+                raise RuntimeError(f"{name} must be at least {MIN_SECRET_BYTES} bytes long "
+                                   "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
 
 
 CONFIGS = {"default": Config, "test": TestConfig, "production": ProductionConfig}

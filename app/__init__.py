@@ -13,11 +13,18 @@ log = logging.getLogger(__name__)
 
 def create_app(config=None):
     """Build the Flask app: config, database, FAB (security, views, API), CLI commands."""
-    from config import get_config
+    from config import get_config, instance_secret_key
 
     app = Flask(__name__, instance_path=os.environ.get("TESSERA_INSTANCE_DIR") or None)
     app.config.from_object(config or get_config())
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     for folder in (app.config["UPLOAD_FOLDER"], app.config["REPORTS_FOLDER"]):
         os.makedirs(folder, exist_ok=True)
 
@@ -32,10 +39,12 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
 
     with app.app_context():
-        from app.security import TesseraSecurityManager, role_definitions
+        from app.security import role_definitions
+        from app.views.platform.auth import AuthSecurityManager, password_form_validator
 
         app.config["FAB_ROLES"] = role_definitions()
-        appbuilder.security_manager_class = TesseraSecurityManager
+        app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_form_validator)
+        appbuilder.security_manager_class = AuthSecurityManager
         appbuilder.indexview = _index_view()
         appbuilder.base_template = "tessera_base.html"
         appbuilder.init_app(app, db.session)
@@ -44,6 +53,11 @@ def create_app(config=None):
         register_views(appbuilder)
 
     _remember_language(app)
+    _guard_sessions(app)
+    _security_headers(app)
+    from app.views.platform import input_guard
+
+    input_guard.install(app)
     from app import cli, formatting
 
     cli.register(app)
@@ -64,11 +78,141 @@ def _csrf_unless_bearer():
         return
     if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
         return
-    if request.headers.get("Authorization", "").startswith("Bearer "):
+    if request.headers.get("Authorization", "").startswith("Bearer ") and _valid_bearer_token():
         return
     if request.path == "/api/v1/security/login":
         return  # credentials in the body; nothing ambient to forge
     csrf.protect()
+
+
+def _valid_bearer_token():
+    """Whether the request's bearer token is a valid, current API token of an active user."""
+    from flask_jwt_extended import verify_jwt_in_request
+
+    try:
+        verify_jwt_in_request()
+    except Exception:  # any invalid, expired, revoked or malformed token
+        return False
+    return True
+
+
+def _guard_sessions(app):
+    """Session generations and timeouts on every request, login stamping, security events for
+    denials and lockouts, and JSON 429s on the API (see app/services/platform/sessions.py)."""
+    from flask import jsonify, redirect, session, url_for
+    from flask_babel import gettext
+    from flask_login import current_user, logout_user, user_logged_in
+
+    from app.services.platform import security_events, sessions
+    from app.services.platform.users import install_account_change_tracking
+
+    install_account_change_tracking()
+
+    def stamp_login(sender, user, **extra):
+        sessions.start(session, user.id)
+
+    user_logged_in.connect(stamp_login, app, weak=False)
+
+    @app.before_request
+    def end_stale_session():
+        if request.endpoint == "static" or "_user_id" not in session:
+            return None
+        if not current_user.is_authenticated:  # the user was deleted or deactivated
+            session.clear()
+            return None
+        if sessions.still_valid(session, current_user.id):
+            return None
+        logout_user()
+        session.clear()
+        if request.path.startswith("/api/"):
+            return jsonify(message=gettext("Your session has ended; please log in again.")), 401
+        return redirect(url_for("AuthDBView.login", next=request.full_path
+                                if request.method == "GET" else None))
+
+    @app.after_request
+    def record_denial(response):
+        if response.status_code == 403:
+            from app.models.base import current_user_id
+
+            user_id = current_user_id()
+            if user_id is not None:
+                from app.extensions import db
+
+                try:
+                    db.session.rollback()  # nothing of a refused request is kept
+                    user = app.appbuilder.sm.get_user_by_id(user_id)
+                    security_events.record(security_events.DENIED,
+                                           getattr(user, "username", None), user_id,
+                                           detail=f"{request.method} {request.path}"[:500])
+                except Exception:  # recording must never turn a 403 into a 500
+                    log.exception("could not record a permission denial")
+                    db.session.rollback()
+        return response
+
+    @app.after_request
+    def answer_lockout(response):
+        from flask import g
+
+        if g.get("tessera_login_locked"):
+            session.pop("_flashes", None)
+            return too_many_attempts(None)
+        return response
+
+    @app.errorhandler(429)
+    def too_many_attempts(error):
+        message = gettext("Too many failed login attempts; wait a little and try again.")
+        if request.path.startswith("/api/"):
+            return app.make_response((jsonify(message=message), 429))
+        from flask import render_template
+
+        return app.make_response((render_template(
+            "platform/too_many_attempts.html", message=message, appbuilder=app.appbuilder), 429))
+
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",  # plus the request's nonce, for FAB's inline scripts
+    "style-src": "'self'",
+    # FAB's and our templates use style="" attributes; no inline <style> or script is allowed
+    "style-src-attr": "'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _security_headers(app):
+    """flask-talisman: CSP (the app's own scripts and styles only; FAB's inline scripts carry
+    the request's nonce), frame-ancestors 'none' and X-Frame-Options, nosniff,
+    Referrer-Policy, HSTS in production. Every dynamic response is ``Cache-Control: no-store``
+    (the login page and the CRM's pages carry personal data); static files stay cacheable."""
+    from flask_talisman import Talisman
+
+    production = bool(app.config.get("HSTS_ENABLED"))
+    Talisman(
+        app,
+        force_https=False,  # TLS is the reverse proxy's; HSTS tells browsers to stay on it
+        strict_transport_security=production,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        referrer_policy="strict-origin-when-cross-origin",
+        session_cookie_secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
+        session_cookie_http_only=True,
+        x_content_type_options=True,
+    )
+
+    @app.after_request
+    def no_store(response):
+        if request.endpoint not in ("static", "appbuilder.static"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response
 
 
 def _remember_language(app):

@@ -13,7 +13,7 @@ def test_production_without_secret_key_is_a_startup_error(monkeypatch):
 
 
 def test_production_with_environment_is_accepted(monkeypatch):
-    for name, value in {"SECRET_KEY": "s", "DATABASE_URL": "postgresql://x/y",
+    for name, value in {"SECRET_KEY": "s" * 32, "DATABASE_URL": "postgresql://x/y",
                         "REDIS_URL": "redis://r:6379/0"}.items():
         monkeypatch.setenv(name, value)
     assert config.get_config("production") is config.ProductionConfig
@@ -23,7 +23,9 @@ def test_production_with_environment_is_accepted(monkeypatch):
 def test_default_is_a_sqlite_file_and_local_redis():
     assert config.Config.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
     assert config.Config.REDIS_URL.startswith("redis://127.0.0.1")
-    assert config.Config.AUTH_RATE_LIMITED and config.Config.WTF_CSRF_ENABLED
+    # logins limited by Tessera's own failed-attempt counters (FAB's per-POST limiter off)
+    assert config.Config.AUTH_RATE_LIMIT and not config.Config.AUTH_RATE_LIMITED
+    assert config.Config.WTF_CSRF_ENABLED
 
 
 def test_unknown_config_name():

@@ -15,13 +15,24 @@ def sync_roles():
 
 
 def ensure_user(username, password, first_name, last_name, email, role_names, locale=None):
-    """Create a staff login with the given roles, or return the existing one unchanged."""
+    """Create a staff login with the given roles, or return the existing one unchanged.
+
+    The password is set as given, outside the password policy: this is for the demo loader and
+    test fixtures only (the demo users' password is ``demo``, see the README). People create
+    logins in the user screens or with ``flask fab create-user``, which apply the policy.
+    """
+    from flask import current_app
+    from werkzeug.security import generate_password_hash
+
     sm = appbuilder.sm
     user = sm.find_user(username=username)
     if user is not None:
         return user
     roles = [sm.find_role(name) for name in role_names]
-    user = sm.add_user(username, first_name, last_name, email, roles, password=password)
+    hashed = generate_password_hash(
+        password, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
+        salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16))
+    user = sm.add_user(username, first_name, last_name, email, roles, hashed_password=hashed)
     if not user:
         raise RuntimeError(f"could not create user {username}")
     return user
@@ -61,3 +72,55 @@ def set_user_locale(user_id, locale):
     pref.locale = locale
     db.session.add(pref)
     db.session.commit()
+
+
+def install_account_change_tracking():
+    """Rule: a password change, a deactivation or a role change of a login ends its existing
+    sessions and tokens (its session generation is bumped) and is recorded as a security
+    event; so is deleting a login. Whoever makes the change (screens, CLI, API) is covered,
+    because this listens on every flush. The acting user's own session, when it changed its own
+    password, is carried over to the new generation so it is not logged out by it.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _track_account_changes):
+        event.listen(Session, "before_flush", _track_account_changes)
+
+
+def _track_account_changes(session, flush_context, instances):
+    from flask import has_request_context
+    from flask import session as cookie_session
+    from flask_appbuilder.security.sqla.models import User
+    from sqlalchemy import inspect
+
+    from app.models.base import current_user_id
+    from app.services.platform import security_events as events
+    from app.services.platform import sessions
+
+    actor = current_user_id()
+    for user in list(session.dirty):
+        if not isinstance(user, User) or user.id is None:
+            continue
+        state = inspect(user)
+        changed = []
+        if state.attrs.password.history.has_changes():
+            changed.append((events.PASSWORD_CHANGED, None))
+        if state.attrs.active.history.has_changes():
+            changed.append((events.ACTIVATED if user.active else events.DEACTIVATED, None))
+        roles = state.attrs.roles.history
+        if roles.has_changes():
+            names = ", ".join(sorted(role.name for role in user.roles))
+            changed.append((events.ROLES_CHANGED, names))
+        if not changed:
+            continue
+        generation = sessions.bump(user.id, session)
+        for kind, detail in changed:
+            session.add(events.new_event(kind, user.username, user.id,
+                                         actor if actor != user.id else None, detail))
+        if has_request_context() and actor == user.id and [k for k, _ in changed] == [
+                events.PASSWORD_CHANGED] and sessions.SESSION_GENERATION_KEY in cookie_session:
+            cookie_session[sessions.SESSION_GENERATION_KEY] = generation
+    for user in list(session.deleted):
+        if isinstance(user, User):
+            session.add(events.new_event(events.USER_DELETED, user.username, user.id, actor))

@@ -2,8 +2,8 @@
 menu registration."""
 import logging
 
-from flask import current_app, flash, request
-from flask_appbuilder import ModelView
+from flask import abort, current_app, flash, request
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.exceptions import FABException
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, \
@@ -23,6 +23,10 @@ STALE_MESSAGE = _l("Someone else changed this record while you were editing it. 
 VERSION_REQUIRED_MESSAGE = _l(
     "Say which version of the record you are changing: send the ETag you read in an If-Match "
     "header, or its version in a \"version\" field.")
+RELATED_ID_MESSAGE = _l("The id of an existing record is expected here.")
+RELATED_LIST_MESSAGE = _l("A list of ids of existing records is expected here.")
+RELATED_MISSING_MESSAGE = _l("No record has this id.")
+MAX_DB_INTEGER = 2**31 - 1
 INTEGRITY_MESSAGE = _l("This would duplicate or break a link to another record; nothing was saved.")
 
 # ModelView method -> action; FAB then checks can_<action> on the view's resource.
@@ -67,6 +71,13 @@ class TesseraModelView(ModelView):
             if self.edit_columns and "row_version" not in self.edit_columns:
                 self.edit_columns = list(self.edit_columns) + ["row_version"]
         super().__init__(**kwargs)
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        """FAB's file-column download: no Tessera model has a FAB file column (documents are
+        served by their own views), and FAB's answered any name with a 500: nothing here."""
+        abort(404)
 
     def prefill_form(self, form, pk):
         if "row_version" in form:
@@ -189,23 +200,59 @@ class TesseraModelApi(ModelRestApi):
                 response.set_etag(str(item.version))
         return response
 
+    def post_headless(self):
+        errors = self._related_errors(self.add_model_schema)
+        return self.response_422(message=errors) if errors else super().post_headless()
+
     def put_headless(self, pk):
-        if not hasattr(self.datamodel.obj, "version"):
-            return super().put_headless(pk)
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            return self.response_404()
-        sent = _version_sent()
-        if sent is None:
-            if current_app.config.get("API_REQUIRE_VERSION", True):
-                return self.response(428, message=str(VERSION_REQUIRED_MESSAGE))
-        elif sent != str(item.version):
-            response = self.response(
-                412, message=str(STALE_MESSAGE),
-                result=self.show_model_schema.dump(item, many=False), version=item.version)
-            response.set_etag(str(item.version))
-            return response
-        return super().put_headless(pk)
+        if hasattr(self.datamodel.obj, "version"):
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is None:
+                return self.response_404()
+            sent = _version_sent()
+            if sent is None:
+                if current_app.config.get("API_REQUIRE_VERSION", True):
+                    return self.response(428, message=str(VERSION_REQUIRED_MESSAGE))
+            elif sent != str(item.version):
+                response = self.response(
+                    412, message=str(STALE_MESSAGE),
+                    result=self.show_model_schema.dump(item, many=False), version=item.version)
+                response.set_etag(str(item.version))
+                return response
+        errors = self._related_errors(self.edit_model_schema)
+        return self.response_422(message=errors) if errors else super().put_headless(pk)
+
+    def _related_errors(self, schema):
+        """Links to other records must name existing rows by id (FAB's schema would otherwise
+        build a new, empty related row from ``5`` or ``{"a": 1}`` and fail with a 500).
+        ``""`` for a single link means none."""
+        from sqlalchemy import inspect
+
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return None
+        errors = {}
+        for relation in inspect(self.datamodel.obj).relationships:
+            if relation.key not in payload or relation.key not in schema.fields:
+                continue
+            value = payload[relation.key]
+            if not relation.uselist and value == "":
+                payload[relation.key] = value = None
+            if relation.uselist:
+                if not isinstance(value, list):
+                    errors[relation.key] = [str(RELATED_LIST_MESSAGE)]
+                    continue
+                values = value
+            else:
+                values = [] if value is None else [value]
+            for item in values:
+                item = item.get("id") if isinstance(item, dict) and len(item) == 1 else item
+                if isinstance(item, bool) or not isinstance(item, int) \
+                        or not 0 < item <= MAX_DB_INTEGER:
+                    errors[relation.key] = [str(RELATED_ID_MESSAGE)]
+                elif self.datamodel.session.get(relation.mapper.class_, item) is None:
+                    errors[relation.key] = [str(RELATED_MISSING_MESSAGE)]
+        return errors
 
 
 def _version_sent():

@@ -42,8 +42,8 @@ def test_dashboard_draws_every_chart_offline(live_server, page, browser_login, d
     build_centre()
     browser_login(page, "Manager")
     page.goto(f"{live_server}/dashboard/?date_from=2026-01-01&date_to=2026-04-30")
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('[data-chart]')).every(el => el.dataset.ready)",
+    page.wait_for_function(  # a function, not an expression: the CSP forbids eval
+        "() => Array.from(document.querySelectorAll('[data-chart]')).every(el => el.dataset.ready)",
         timeout=15000)
     page.wait_for_timeout(400)  # let the (short) animations finish before reading pixels
     charts = page.evaluate("""() => Array.from(document.querySelectorAll('canvas.dashboard-chart'))

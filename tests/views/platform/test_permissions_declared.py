@@ -3,7 +3,7 @@ app/security.py; nothing is reachable through a default FAB permission by accide
 from app.extensions import appbuilder
 from app.security import ADMIN, GRANTS, MENU_CATEGORIES, MENU_RESOURCES, ROLES, _SELF_SERVICE
 
-ADMIN_ONLY = {"JobAdmin"}  # resources no role but Admin holds, on purpose
+ADMIN_ONLY = {"JobAdmin", "SecurityEvent"}  # resources no role but Admin holds, on purpose
 
 
 def _our_views():

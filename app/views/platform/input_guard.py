@@ -1,0 +1,96 @@
+"""One guard in front of every route against hostile arguments that FAB would turn into 500s.
+
+* a JSON body of a write to the API must be an object (``[...]``, ``"x"`` or ``1`` → 400);
+* the API's rison ``?q=`` argument may nest at most ``MAX_RISON_DEPTH`` levels (``((((…`` made
+  FAB's parser recurse until it crashed) and must parse, else 400;
+* a numeric id in the path beyond a database integer (a 21-digit id) is simply not found (404);
+  an id argument (``id``, ``…_id``, ``room``, ``instructor`` …) in the query string, a form or a
+  JSON body beyond it is a 400 naming the field (PostgreSQL refuses to compare an integer column with it: a 500 before).
+"""
+from flask import jsonify, request
+from flask_babel import gettext
+
+MAX_RISON_DEPTH = 32
+MAX_DB_INTEGER = 2**31 - 1
+ID_ARGUMENTS = ("pk", "id", "job_id", "client_id")
+# query-string and form arguments naming a record by id without the _id suffix (timetable filters)
+REFERENCE_ARGUMENTS = ("room", "instructor", "group", "client", "service", "employee", "plan")
+
+
+def _is_id_name(name):
+    return isinstance(name, str) and (name in ID_ARGUMENTS or name in REFERENCE_ARGUMENTS
+                                      or name.endswith("_id"))
+
+
+def _out_of_range(value):
+    """An integer (or a string of decimal digits) beyond a database integer."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text.startswith("-") else text
+        if not (digits.isascii() and digits.isdigit()):
+            return False
+        return len(digits) > 10 or abs(int(digits)) > MAX_DB_INTEGER
+    return isinstance(value, int) and abs(value) > MAX_DB_INTEGER
+
+
+def _refuse(status, message, field=None):
+    if request.path.startswith("/api/"):
+        body = {"message": message}
+        if field:
+            body["field"] = field
+        return jsonify(body), status
+    from flask import abort
+
+    abort(status)
+
+
+def _rison_depth(text):
+    depth = deepest = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def check_request():
+    """Refuse hostile arguments before any view sees them (see the module docstring)."""
+    if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH") \
+            and request.is_json and request.get_data(cache=True):
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):  # not JSON, or a list or scalar
+            return _refuse(400, gettext("A JSON object is expected."))
+        for name, value in body.items():
+            if _is_id_name(name) and _out_of_range(value):
+                return _refuse(400, gettext("%(field)s is not the id of a record.", field=name),
+                               field=name)
+    query = request.args.get("q")
+    if query and request.path.startswith("/api/"):
+        import prison
+
+        if _rison_depth(query) > MAX_RISON_DEPTH:
+            return _refuse(400, gettext("The q argument is nested too deeply."))
+        try:
+            prison.loads(query)
+        except Exception:  # any malformed rison
+            return _refuse(400, gettext("The q argument is not valid rison."))
+    form = request.form if request.method in ("POST", "PUT", "PATCH") \
+        and not request.is_json else {}
+    for name, value in list(request.args.items()) + list(form.items()):
+        if _is_id_name(name) and _out_of_range(value):
+            return _refuse(400, gettext("%(field)s is not the id of a record.", field=name),
+                           field=name)
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and abs(value) > MAX_DB_INTEGER:
+            return _refuse(404, gettext("Not found."))
+        if name in ID_ARGUMENTS and isinstance(value, str) and _out_of_range(value):
+            return _refuse(404, gettext("Not found."))
+    return None
+
+
+def install(app):
+    app.before_request(check_request)
