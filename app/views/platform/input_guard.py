@@ -15,11 +15,13 @@ MAX_DB_INTEGER = 2**31 - 1
 ID_ARGUMENTS = ("pk", "id", "job_id", "client_id")
 # query-string and form arguments naming a record by id without the _id suffix (timetable filters)
 REFERENCE_ARGUMENTS = ("room", "instructor", "group", "client", "service", "employee", "plan")
+# fields whose names end in _id but hold no record id (an organisation's tax number is long)
+NOT_ID_FIELDS = ("tax_id", "batch_id")
 
 
 def _is_id_name(name):
-    return isinstance(name, str) and (name in ID_ARGUMENTS or name in REFERENCE_ARGUMENTS
-                                      or name.endswith("_id"))
+    return isinstance(name, str) and name not in NOT_ID_FIELDS and (
+        name in ID_ARGUMENTS or name in REFERENCE_ARGUMENTS or name.endswith("_id"))
 
 
 def _out_of_range(value):
