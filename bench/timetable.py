@@ -9,7 +9,7 @@ time and SQL query counts per request.
 The grid's query count does not depend on the number of lessons shown (it is printed for a
 small and a full week). Marking a lesson held writes every session off in one batch
 (app/services/money/write_offs.py): one SELECT of the candidate passes, one guarded UPDATE of all
-the counters, one INSERT per table on PostgreSQL — constant whatever the class size (16
+the counters, one INSERT per table on PostgreSQL — constant whatever the class size (17
 statements for 30 people; 222 before the batch). SQLite cannot tie returned ids to rows, so
 SQLAlchemy inserts the new rows one by one there: only the INSERTs grow with the class.
 Re-marking an already held lesson is constant.
