@@ -82,6 +82,8 @@ def _csrf_unless_bearer():
         return
     if request.path == "/api/v1/security/login":
         return  # credentials in the body; nothing ambient to forge
+    if request.path.startswith("/api/v1/portal/"):
+        return  # the client portal's API takes bearer tokens only, never the session cookie
     csrf.protect()
 
 

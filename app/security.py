@@ -64,6 +64,9 @@ GRANTS = {
         ("Timetable", (R,)),
         ("Attendance", RW + ("undo",)),
         ("CheckIn", RW),
+        # --- client portal: booking mode of groups, invitations, booking for a client ---
+        ("BookingSettings", RWD),
+        ("PortalAccess", ("invite", "book")),
         # --- staff ---
         ("Employee", (R,)),
         # --- communication ---
@@ -114,6 +117,8 @@ GRANTS = {
         ("Timetable", (R,)),
         ("Attendance", RW + ("undo",)),
         ("CheckIn", RW),
+        ("BookingSettings", (R,)),
+        ("PortalAccess", ("invite", "book")),
         ("Task", RW),
         ("Call", RW),
         ("Document", RW + ("send",)),

@@ -11,6 +11,7 @@ from app.jobs import platform as maintenance
 from app.jobs import communication as messaging
 from app.jobs import money as passes
 from app.jobs import courses
+from app.jobs import portal
 
 # (function, queue, cron expression) — times are the server's local time.
 PERIODIC = [
@@ -20,6 +21,7 @@ PERIODIC = [
     (messaging.recover_stalled_messages, "messages", "*/5 * * * *"),
     (maintenance.relay_outbox, "default", "* * * * *"),
     (courses.warn_courses_below_minimum_daily, "default", "0 8 * * *"),
+    (portal.promote_waitlists, "default", "*/5 * * * *"),
 ]
 
 

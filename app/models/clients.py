@@ -136,6 +136,8 @@ class Client(AuditMixin, Model):
     notes = Column(Text)
     active = Column(Boolean, nullable=False, default=True)
     search_name = Column(String(400), index=True)
+    # the language of messages, reminders, documents and portal pages (None: the centre's)
+    language = Column(String(5))
     guardians = relationship("Guardian", back_populates="client", cascade="all, delete-orphan",
                              order_by="Guardian.id")
     tags = relationship("Tag", secondary=client_tag, order_by="Tag.name")
@@ -188,6 +190,7 @@ class Guardian(AuditMixin, Model):
     phone = Column(String(50))
     phone_digits = Column(String(30), index=True)
     email = Column(String(150))
+    language = Column(String(5))
 
     def __repr__(self):
         return self.full_name or ""

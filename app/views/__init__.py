@@ -18,6 +18,7 @@ DOMAIN_VIEW_MODULES = [
     "app.views.documents.pages",
     "app.views.courses.crud",
     "app.views.stock.crud",
+    "app.views.portal.pages",
 ]
 
 

@@ -1,12 +1,12 @@
 """Clients and organisations: records, search, scope, card, import/export, managers.
 
 What other domains may use: the client card's section registry, the recipients of a client's
-messages (guardians for a minor), name normalization and the client search.
+messages (guardians for a minor) and their language, name normalization and the client search.
 """
 from app.services.clients.card import register_card_section
 from app.services.clients.documents import check_document
-from app.services.clients.records import message_recipients, normalize_text
+from app.services.clients.records import message_language, message_recipients, normalize_text
 from app.services.clients.search import search_clients
 
-__all__ = ["check_document", "message_recipients", "normalize_text", "register_card_section",
+__all__ = ["check_document", "message_language", "message_recipients", "normalize_text", "register_card_section",
            "search_clients"]

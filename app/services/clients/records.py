@@ -173,6 +173,7 @@ def save_client(client, guardians=(), allow_duplicate=False, commit=True):
     if client.discount_percent is None:
         client.discount_percent = Decimal("0")
     client.gender = client.gender or None
+    client.language = client.language or None
     new_guardians = [_guardian(gd) for gd in guardians if _has_name(gd)]
     with db.session.no_autoflush:
         validate_client(client, extra_guardians=len(new_guardians))
@@ -239,6 +240,7 @@ def save_guardian(guardian, commit=True):
         raise DomainError(_l("The guardian's name is required."), field="full_name")
     if guardian.client is None and guardian.client_id is None:
         raise DomainError(_l("A guardian belongs to a client."), field="client")
+    guardian.language = guardian.language or None
     _guardian(guardian)
     db.session.add(guardian)
     if commit:
@@ -315,6 +317,16 @@ def message_recipients(client):
                       bool(client.consent_email), bool(client.consent_sms))]
 
 
+def message_language(client):
+    """The language of what is sent to a client: for a minor with guardians, the first
+    guardian's own language if set; else the client's; None means the centre's default."""
+    if client.is_minor and client.guardians:
+        for guardian in client.guardians:
+            if guardian.language:
+                return guardian.language
+    return client.language or None
+
+
 def get_client(client_id):
     client = db.session.get(Client, client_id)
     if client is None:
@@ -326,6 +338,6 @@ __all__ = [
     "AGE_CATEGORY_BOUNDS", "Client", "ContactPerson", "DuplicateClient", "Guardian",
     "MinorWithoutGuardian", "Organisation", "Recipient", "age_category", "can_edit_medical",
     "can_see_medical", "check_version", "delete_guardian", "digits_only", "fill_search_fields",
-    "find_duplicates", "message_recipients", "normalize_text", "save_client",
+    "find_duplicates", "message_language", "message_recipients", "normalize_text", "save_client",
     "save_contact_person", "save_guardian", "save_organisation",
 ]

@@ -81,12 +81,12 @@ def build_messages(outgoing, channel, templates, kind, mailing_id=None, on_date=
     """Message rows (dicts) for clients: one per recipient (the guardians of a minor), rendered
     from the template in the client's language; a recipient without consent to the channel or
     without an address gets a ``skipped`` row, so it is counted and never retried."""
-    from app.services.clients import message_recipients
+    from app.services.clients import message_language, message_recipients
 
     now = datetime.now()
     by_template = defaultdict(list)
     for item in outgoing:
-        by_template[pick_template(templates, getattr(item.client, "language", None))].append(item)
+        by_template[pick_template(templates, message_language(item.client))].append(item)
     rows = []
     for template, items in by_template.items():
         needed = []
@@ -142,6 +142,21 @@ def store_messages(rows):
             select(Message.id).where(Message.idempotency_key.in_(keys[start:start + 500]),
                                      Message.status == "queued")))
     return sorted(ids)
+
+
+def queue_direct_message(channel, recipient, subject, body, key, client_id=None,
+                         kind="direct", recipient_name=None):
+    """One transactional message (a one-time code, a booking notice) to one address, sent
+    whatever the marketing consents, once per ``key`` (a rerun queues nothing twice). Returns
+    the ids still to deliver (for ``enqueue_delivery``); the caller commits."""
+    row = {"mailing_id": None, "client_id": client_id, "kind": kind, "channel": channel,
+           "recipient_name": recipient_name, "recipient": (recipient or "").strip() or None,
+           "status": "queued", "attempts": 0, "created_on": datetime.now(),
+           "idempotency_key": key[:120], "subject": (subject or "")[:200] or None, "body": body,
+           "error": None}
+    if row["recipient"] is None:
+        row.update(status="skipped", error=SKIP_NO_ADDRESS)
+    return store_messages([row])
 
 
 def claim_messages(message_ids, token, now=None):

@@ -140,6 +140,13 @@ def _clients(ids):
         .options(selectinload(Client.guardians)))}
 
 
+def _client_locale(client):
+    """The client's message language (guardian's for a minor), else the centre's default."""
+    from app.services.clients import message_language
+
+    return message_language(client) or default_language()
+
+
 def _fdate(value):
     return format_date(value, format="medium", locale=default_language())
 
@@ -202,7 +209,8 @@ def lessons_tomorrow(on_date):
     for lesson_id, client_id, starts_at, service in sorted(rows, key=lambda r: (r[0], r[1])):
         if client_id in clients:
             yield clients[client_id], f"lesson{lesson_id}", {
-                "lesson_time": format_datetime(starts_at, format="short", locale=default_language()),
+                "lesson_time": format_datetime(starts_at, format="short",
+                                               locale=_client_locale(clients[client_id])),
                 "lesson_name": service}
 
 

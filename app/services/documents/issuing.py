@@ -78,6 +78,9 @@ def issue_document(kind, client_id=None, organisation_id=None, payment_id=None,
     name, subject_id = _subject(kind, {"client": client_id, "organisation": organisation_id,
                                        "payment": payment_id, "certificate": certificate_id})
     start, end = _period(kind, period_start, period_end)
+    if language is None and client_id is not None:
+        client = db.session.get(Client, client_id)
+        language = client.language if client is not None else None
     language = language or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     if language not in languages():
         raise DomainError(_l("Unknown language."), field="language")

@@ -61,6 +61,17 @@ def _covers(client_ids, service_id, at):
                         PassFreeze.end_date >= day))
 
 
+def has_covering_pass(client_id, service_id, at):
+    """Whether a pass of the client would cover the service at ``at`` (the write-off rule's
+    terms: live, dates, time window, not frozen, sessions left). One query, nothing locked."""
+    match = _covers({client_id}, service_id, at)
+    return db.session.execute(
+        select(Pass.id).where(Pass.status.in_(LIVE_STATUSES),
+                              or_(Pass.sessions_total.is_(None),
+                                  Pass.sessions_used < Pass.sessions_total), match)
+        .limit(1)).first() is not None
+
+
 def _candidate_rows(requests):
     """One query for every request: the usable passes of the clients, ending first, each with a
     column ``m<k>`` telling whether it covers the k-th distinct (service, moment) of the

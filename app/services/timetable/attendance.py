@@ -312,15 +312,18 @@ def write_off_notes(write_off_ids):
 
 
 def roster(lesson):
-    """The lesson's members (and anyone else marked) with status, write-off, sessions left,
+    """The lesson's members, booked clients (pre-marked present) and anyone else marked, with status, write-off, sessions left,
     balance and flags — a constant number of queries."""
     from app.models.clients import Client
     from app.services.timetable.flags import member_flags
     from app.services.money import client_balances
 
+    from app.services.portal import booked_client_ids
+
     members = members_by_lesson([lesson])[lesson.id]
     rows = _rows(lesson.id)
-    client_ids = sorted(set(members) | set(rows))
+    booked = booked_client_ids(lesson.id)
+    client_ids = sorted(set(members) | set(rows) | booked)
     clients = {c.id: c for c in db.session.execute(
         select(Client).where(Client.id.in_(client_ids or [-1]))).scalars()}
     left = sessions_left(client_ids, lesson.service_id, lesson.starts_at.date())
@@ -329,7 +332,9 @@ def roster(lesson):
     flags = member_flags(client_ids, lesson.starts_at.date())
     entries = [{
         "client": clients[cid],
-        "status": rows[cid].status if cid in rows else None,
+        # a client booked online comes pre-marked present until someone marks otherwise
+        "status": rows[cid].status if cid in rows else (PRESENT if cid in booked else None),
+        "booked": cid in booked,
         "written_off": bool(cid in rows and rows[cid].write_off_id),
         "write_off": write_offs.get(rows[cid].write_off_id) if cid in rows else None,
         "sessions_left": left.get(cid),

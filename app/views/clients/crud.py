@@ -34,6 +34,7 @@ LABELS = {
     "phone": _l("Phone"),
     "phone_digits": _l("Phone"),
     "email": _l("Email"),
+    "language": _l("Language"),
     "address": _l("Address"),
     "card_number": _l("Card number"),
     "photo": _l("Photo"),
@@ -76,10 +77,13 @@ LABELS = {
 }
 CLIENT_EDIT_COLUMNS = [
     "last_name", "first_name", "middle_name", "birth_date", "gender", "phone", "email",
-    "address", "card_number", "category", "source", "manager", "organisation", "tags",
+    "language", "address", "card_number", "category", "source", "manager", "organisation", "tags",
     "consent_email", "consent_sms", "discount_percent", "preferences", "sensitivity_notes",
     "medical_notes", "notes", "active",
 ]
+# The five interface languages (config.Config.LANGUAGES), by their own names.
+LANGUAGE_CHOICES = [("", _l("The centre's language")), ("en", "English"), ("ru", "Русский"),
+                    ("fr", "Français"), ("uk", "Українська"), ("hy", "Հայերեն")]
 GENDER_CHOICES = [("", ""), ("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other"))]
 GUARDIAN_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "guardian_email")
 
@@ -120,11 +124,15 @@ class GuardianModelView(TesseraModelView):
     edit_title = _l("Edit guardian")
     label_columns = LABELS
     list_columns = ["full_name", "relation", "phone", "email", "client"]
-    show_columns = ["client", "full_name", "relation", "phone", "email"]
-    add_columns = ["client", "full_name", "relation", "phone", "email"]
-    edit_columns = ["client", "full_name", "relation", "phone", "email"]
+    show_columns = ["client", "full_name", "relation", "phone", "email", "language"]
+    add_columns = ["client", "full_name", "relation", "phone", "email", "language"]
+    edit_columns = ["client", "full_name", "relation", "phone", "email", "language"]
     search_columns = ["full_name", "phone", "email", "client"]
     base_filters = GUARDIAN_SCOPE
+    add_form_extra_fields = edit_form_extra_fields = {
+        "language": SelectField(LABELS["language"], choices=LANGUAGE_CHOICES,
+                                widget=Select2Widget(), validators=[OptionalValidator()]),
+    }
     search_form_query_rel_fields = add_form_query_rel_fields = CLIENT_CHOICES
     edit_form_query_rel_fields = CLIENT_CHOICES
 
@@ -155,7 +163,7 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
                     "category", "manager", "organisation", "medical_notes"]
     order_columns = ["birth_date", "phone", "email", "card_number", "medical_notes"]
     show_columns = ["full_name", "birth_date", "age_category", "gender", "phone", "email",
-                    "address", "card_number", "category", "source", "manager", "organisation",
+                    "language", "address", "card_number", "category", "source", "manager", "organisation",
                     "tags", "consent_email", "consent_sms", "discount_percent", "preferences",
                     "sensitivity_notes", "medical_notes", "notes", "active", "created_by",
                     "created_on", "changed_by", "changed_on"]
@@ -171,6 +179,8 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     edit_form_extra_fields = {
         "gender": SelectField(LABELS["gender"], choices=GENDER_CHOICES, widget=Select2Widget(),
                               validators=[OptionalValidator()]),
+        "language": SelectField(LABELS["language"], choices=LANGUAGE_CHOICES,
+                                widget=Select2Widget(), validators=[OptionalValidator()]),
         # FAB would make non-nullable booleans "required", refusing an unticked box
         "consent_email": BooleanField(LABELS["consent_email"]),
         "consent_sms": BooleanField(LABELS["consent_sms"]),

@@ -1,0 +1,104 @@
+"""Staff side of the portal: the groups' booking mode, inviting a client from the card, and
+booking a lesson for a client (the attendance page then shows them pre-marked)."""
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.portal import BookingSettings, PortalAccountClient
+from app.services.clients import register_card_section
+from app.services.platform import DomainError
+from app.services.portal import accounts, booking
+from app.views.platform.base import TesseraModelView, add_menu_view
+from app.views.portal.common import deliver
+
+LABELS = {
+    "group": _l("Group"),
+    "open": _l("Open to booking"),
+    "capacity": _l("Places open to booking"),
+    "opens_days_before": _l("Booking opens (days before)"),
+    "closes_minutes_before": _l("Booking closes (minutes before)"),
+    "waitlist_cutoff_minutes": _l("Waitlist closes (minutes before)"),
+}
+
+
+class BookingSettingsModelView(TesseraModelView):
+    datamodel = SQLAInterface(BookingSettings)
+    class_permission_name = "BookingSettings"
+    route_base = "/booking-settings"
+    list_title = _l("Online booking")
+    show_title = add_title = edit_title = _l("Booking mode of a group")
+    label_columns = LABELS
+    list_columns = ["group", "open", "capacity", "opens_days_before", "closes_minutes_before",
+                    "waitlist_cutoff_minutes"]
+    add_columns = edit_columns = show_columns = list_columns
+
+    def pre_add(self, item):
+        booking.apply_settings(item)
+
+    def pre_update(self, item):
+        booking.apply_settings(item)
+
+
+class PortalStaffView(BaseView):
+    """Invite a client to the portal; book a lesson for a client."""
+
+    route_base = "/portal-staff"
+    class_permission_name = "PortalAccess"
+    method_permission_name = {"invite": "invite", "book": "book"}
+    base_permissions = ["can_invite", "can_book"]
+    default_view = "invite"
+
+    @expose("/invite/<int:client_id>", methods=["POST"])
+    @has_access
+    def invite(self, client_id):
+        try:
+            login, ids = accounts.invite(client_id)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            deliver(ids)
+            flash(_("The invitation with a sign-up code is sent to %(login)s.", login=login),
+                  "success")
+        return redirect(url_for("ClientCardView.card", client_id=client_id))
+
+    @expose("/book", methods=["POST"])
+    @has_access
+    def book(self):
+        form = request.form
+        try:
+            client_id, lesson_id = int(form.get("client_id", "")), int(form.get("lesson_id", ""))
+        except ValueError:
+            flash(_("Choose a client and a lesson."), "danger")
+            return redirect(request.referrer or url_for("portal.index"))
+        try:
+            booking.book(client_id, lesson_id)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Booked."), "success")
+        return redirect(url_for("AttendanceView.lesson", lesson_id=lesson_id))
+
+
+def portal_section(client):
+    linked = db.session.scalar(select(PortalAccountClient.account_id)
+                               .where(PortalAccountClient.client_id == client.id).limit(1))
+    return {"has_account": linked is not None,
+            "bookings": booking.client_bookings({client.id})[:20]}
+
+
+register_card_section("portal", _l("Client portal"), portal_section, "portal/card_section.html",
+                      order=75, permission=("invite", "PortalAccess"))
+
+
+def register(appbuilder):
+    add_menu_view(appbuilder, BookingSettingsModelView, "Online booking", "Timetable",
+                  icon="fa-calendar-check-o", label=_l("Online booking"),
+                  category_label=_l("Timetable"))
+    appbuilder.add_view_no_menu(PortalStaffView)
