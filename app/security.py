@@ -66,7 +66,9 @@ GRANTS = {
         ("CheckIn", RW),
         # --- client portal: booking mode of groups, invitations, booking for a client ---
         ("BookingSettings", RWD),
-        ("PortalAccess", ("invite", "book")),
+        ("CancellationRule", RWD),
+        ("BookingPenalty", (R,)),
+        ("PortalAccess", ("invite", "book", "waive")),
         # --- staff ---
         ("Employee", (R,)),
         # --- communication ---

@@ -38,3 +38,13 @@ def promote_waitlists():
         total += len(bookings)
     report_progress(1, 1, promoted=total)
     return total
+
+
+@app_job
+def charge_booking_penalties():
+    """Periodic: charge the late cancels and no-shows of ended lessons (each once)."""
+    from app.services.portal.penalties import charge_penalties
+
+    made = charge_penalties()
+    report_progress(1, 1, charged=len(made))
+    return len(made)

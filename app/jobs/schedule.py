@@ -22,6 +22,7 @@ PERIODIC = [
     (maintenance.relay_outbox, "default", "* * * * *"),
     (courses.warn_courses_below_minimum_daily, "default", "0 8 * * *"),
     (portal.promote_waitlists, "default", "*/5 * * * *"),
+    (portal.charge_booking_penalties, "default", "15 * * * *"),
 ]
 
 

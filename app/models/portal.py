@@ -8,8 +8,8 @@ and its children's, found through the guardians on the card), listed in ``portal
 from datetime import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, Numeric,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import relationship
 
 from app.models.base import AuditMixin
@@ -17,7 +17,13 @@ from app.models.base import AuditMixin
 BOOKED = "booked"
 CANCELLED = "cancelled"
 LATE_CANCEL = "late_cancel"
-BOOKING_STATUSES = (BOOKED, CANCELLED, LATE_CANCEL)
+NO_SHOW = "no_show"
+BOOKING_STATUSES = (BOOKED, CANCELLED, LATE_CANCEL, NO_SHOW)
+
+PENALTY_NONE = "none"
+PENALTY_SESSION = "session"
+PENALTY_FEE = "fee"
+PENALTIES = (PENALTY_NONE, PENALTY_SESSION, PENALTY_FEE)
 
 WAITING = "waiting"
 PROMOTED = "promoted"
@@ -176,3 +182,53 @@ class WaitlistEntry(AuditMixin, Model):
 
     lesson = relationship("Lesson")
     client = relationship("Client")
+
+
+class CancellationRule(AuditMixin, Model):
+    """A service's cancellation rules: free cancellation until ``free_cancel_hours`` before the
+    start; a later cancel and a no-show each forfeit a session, charge a fee or nothing; after
+    ``no_show_limit`` no-shows within ``no_show_days`` the client may not book the service for
+    ``block_days`` (a limit of 0 never blocks)."""
+
+    __tablename__ = "cancellation_rule"
+
+    id = Column(Integer, primary_key=True)
+    service_id = Column(Integer, ForeignKey("service.id", ondelete="CASCADE"), nullable=False,
+                        unique=True)
+    free_cancel_hours = Column(Integer, nullable=False, default=12)
+    late_cancel_penalty = Column(String(10), nullable=False, default=PENALTY_NONE)
+    late_cancel_fee = Column(Numeric(12, 2), nullable=False, default=0)
+    no_show_penalty = Column(String(10), nullable=False, default=PENALTY_NONE)
+    no_show_fee = Column(Numeric(12, 2), nullable=False, default=0)
+    no_show_limit = Column(Integer, nullable=False, default=0)
+    no_show_days = Column(Integer, nullable=False, default=30)
+    block_days = Column(Integer, nullable=False, default=14)
+
+    service = relationship("Service")
+
+
+class BookingPenalty(AuditMixin, Model):
+    """What a late cancel or a no-show cost, charged once after the lesson (one row per
+    booking); staff may waive it with a reason (the charge or write-off is cancelled)."""
+
+    __tablename__ = "booking_penalty"
+
+    id = Column(Integer, primary_key=True)
+    booking_id = Column(Integer, ForeignKey("booking.id", ondelete="CASCADE"), nullable=False,
+                        unique=True)
+    client_id = Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    service_id = Column(Integer, ForeignKey("service.id"), nullable=False)
+    kind = Column(String(15), nullable=False)  # late_cancel / no_show
+    penalty = Column(String(10), nullable=False)
+    amount = Column(Numeric(12, 2))
+    charge_id = Column(Integer, ForeignKey("charge.id"))
+    write_off_id = Column(Integer, ForeignKey("session_write_off.id"))
+    lesson_starts_at = Column(DateTime, nullable=False)
+    waived = Column(Boolean, nullable=False, default=False)
+    waived_reason = Column(Text)
+    waived_on = Column(DateTime)
+
+    booking = relationship("Booking")
+    client = relationship("Client")
+    service = relationship("Service")

@@ -10,7 +10,8 @@ Rules.
   gets "full". So the capacity is never exceeded, however many bookings arrive at once, on
   SQLite and PostgreSQL; a cancellation gives the place back with the mirror UPDATE, guarded
   by the booking's own ``status = 'booked'`` so one cancellation frees one place, once.
-- Cancelling before ``PORTAL_FREE_CANCEL_HOURS`` (12) hours is free, later it is a late cancel.
+- Cancelling before the service's free-cancel limit (see ``penalties``) is free, later it is a
+  late cancel; repeated no-shows may block booking the service.
 - Waitlist: a full lesson may be joined until ``waitlist_cutoff_minutes`` before its start. When
   a place frees, ``promote_waitlist`` books the first waiting clients, in order, one per free
   place: each entry is claimed by a conditional UPDATE (``waiting`` → ``promoted``) in the same
@@ -19,7 +20,6 @@ Rules.
 """
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,14 +29,11 @@ from app.models.portal import (BOOKED, CANCELLED, LATE_CANCEL, LEFT, PROMOTED, W
                                BookingSettings, LessonSeats, WaitlistEntry)
 from app.models.timetable import LESSON_PLANNED, Lesson
 from app.services.platform import Conflict, DomainError, NotFound
+from app.services.portal.penalties import ensure_not_blocked, free_cancel_hours
 
 
 class LessonFull(Conflict):
     """No place left in the lesson."""
-
-
-def free_cancel_hours():
-    return int(current_app.config.get("PORTAL_FREE_CANCEL_HOURS", 12))
 
 
 def save_settings(group_id, **values):
@@ -159,6 +156,7 @@ def book(client_id, lesson_id, account_id=None, now=None):
         Booking.lesson_id == lesson.id, Booking.client_id == client_id))
     if existing == BOOKED:
         raise Conflict(_l("Already booked for this lesson."), field="lesson_id")
+    ensure_not_blocked(client_id, lesson.service_id, now)
     _check_pass(client_id, lesson)
     _ensure_seats(lesson.id, settings.capacity)
     if not _take_seat(lesson.id):
@@ -179,7 +177,7 @@ def cancel(booking_id, client_ids=None, now=None):
     lesson = booking.lesson
     if now >= lesson.starts_at:
         raise DomainError(_l("The lesson has started; it can no longer be cancelled."))
-    late = now > lesson.starts_at - timedelta(hours=free_cancel_hours())
+    late = now > lesson.starts_at - timedelta(hours=free_cancel_hours(lesson.service_id))
     status = LATE_CANCEL if late else CANCELLED
     changed = db.session.execute(
         update(Booking).where(Booking.id == booking.id, Booking.status == BOOKED)

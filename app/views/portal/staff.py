@@ -5,12 +5,13 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import SelectField
 
 from app.extensions import db
-from app.models.portal import BookingSettings, PortalAccountClient
+from app.models.portal import BookingPenalty, BookingSettings, CancellationRule, PortalAccountClient
 from app.services.clients import register_card_section
 from app.services.platform import DomainError
-from app.services.portal import accounts, booking
+from app.services.portal import accounts, booking, penalties
 from app.views.platform.base import TesseraModelView, add_menu_view
 from app.views.portal.common import deliver
 
@@ -42,13 +43,53 @@ class BookingSettingsModelView(TesseraModelView):
         booking.apply_settings(item)
 
 
+class CancellationRuleModelView(TesseraModelView):
+    datamodel = SQLAInterface(CancellationRule)
+    class_permission_name = "CancellationRule"
+    route_base = "/cancellation-rules"
+    list_title = _l("Cancellation rules")
+    show_title = add_title = edit_title = _l("Cancellation rule of a service")
+    label_columns = {
+        "service": _l("Service"), "free_cancel_hours": _l("Free cancellation until (hours before)"),
+        "late_cancel_penalty": _l("Late cancel"), "late_cancel_fee": _l("Late cancel fee"),
+        "no_show_penalty": _l("No-show"), "no_show_fee": _l("No-show fee"),
+        "no_show_limit": _l("No-shows that block booking (0: never)"),
+        "no_show_days": _l("Counted over (days)"), "block_days": _l("Blocked for (days)"),
+    }
+    list_columns = ["service", "free_cancel_hours", "late_cancel_penalty", "late_cancel_fee",
+                    "no_show_penalty", "no_show_fee", "no_show_limit"]
+    add_columns = edit_columns = show_columns = list_columns + ["no_show_days", "block_days"]
+    _choices = [("none", _l("Nothing")), ("session", _l("Forfeit a session")),
+                ("fee", _l("Charge a fee"))]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "late_cancel_penalty": SelectField(_l("Late cancel"), choices=_choices),
+        "no_show_penalty": SelectField(_l("No-show"), choices=_choices),
+    }
+
+
+class BookingPenaltyModelView(TesseraModelView):
+    datamodel = SQLAInterface(BookingPenalty)
+    class_permission_name = "BookingPenalty"
+    route_base = "/booking-penalties"
+    base_permissions = ["can_read"]
+    list_title = _l("Late cancels and no-shows")
+    label_columns = {"client": _l("Client"), "service": _l("Service"), "kind": _l("Kind"),
+                     "penalty": _l("Penalty"), "amount": _l("Amount"),
+                     "lesson_starts_at": _l("Lesson"), "waived": _l("Waived"),
+                     "waived_reason": _l("Reason for waiving"), "changed_by": _l("Changed by")}
+    list_columns = ["lesson_starts_at", "client", "service", "kind", "penalty", "amount",
+                    "waived", "waived_reason"]
+    show_columns = list_columns + ["changed_by"]
+    base_order = ("lesson_starts_at", "desc")
+
+
 class PortalStaffView(BaseView):
     """Invite a client to the portal; book a lesson for a client."""
 
     route_base = "/portal-staff"
     class_permission_name = "PortalAccess"
-    method_permission_name = {"invite": "invite", "book": "book"}
-    base_permissions = ["can_invite", "can_book"]
+    method_permission_name = {"invite": "invite", "book": "book", "waive": "waive"}
+    base_permissions = ["can_invite", "can_book", "can_waive"]
     default_view = "invite"
 
     @expose("/invite/<int:client_id>", methods=["POST"])
@@ -86,6 +127,20 @@ class PortalStaffView(BaseView):
         return redirect(url_for("AttendanceView.lesson", lesson_id=lesson_id))
 
 
+    @expose("/penalty/<int:penalty_id>/waive", methods=["POST"])
+    @has_access
+    def waive(self, penalty_id):
+        try:
+            penalties.waive_penalty(penalty_id, request.form.get("reason"))
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("The penalty is waived."), "success")
+        return redirect(url_for("BookingPenaltyModelView.list"))
+
+
 def portal_section(client):
     linked = db.session.scalar(select(PortalAccountClient.account_id)
                                .where(PortalAccountClient.client_id == client.id).limit(1))
@@ -100,5 +155,10 @@ register_card_section("portal", _l("Client portal"), portal_section, "portal/car
 def register(appbuilder):
     add_menu_view(appbuilder, BookingSettingsModelView, "Online booking", "Timetable",
                   icon="fa-calendar-check-o", label=_l("Online booking"),
+                  category_label=_l("Timetable"))
+    add_menu_view(appbuilder, CancellationRuleModelView, "Cancellation rules", "Timetable",
+                  icon="fa-ban", label=_l("Cancellation rules"), category_label=_l("Timetable"))
+    add_menu_view(appbuilder, BookingPenaltyModelView, "Late cancels and no-shows", "Timetable",
+                  icon="fa-user-times", label=_l("Late cancels and no-shows"),
                   category_label=_l("Timetable"))
     appbuilder.add_view_no_menu(PortalStaffView)

@@ -1,8 +1,8 @@
-"""client portal accounts bookings waitlist and client language
+"""client portal accounts bookings waitlist penalties and client language
 
-Revision ID: b87cc72f2c81
+Revision ID: 47ff62aaf5f4
 Revises: 3589b8076edc
-Create Date: 2026-11-27 16:16:47.507708
+Create Date: 2026-11-27 16:34:36.726541
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b87cc72f2c81'
+revision = '47ff62aaf5f4'
 down_revision = '3589b8076edc'
 branch_labels = None
 depends_on = None
@@ -57,6 +57,28 @@ def upgrade():
     with op.batch_alter_table('portal_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_portal_token_account_id'), ['account_id'], unique=False)
 
+    op.create_table('cancellation_rule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('free_cancel_hours', sa.Integer(), nullable=False),
+    sa.Column('late_cancel_penalty', sa.String(length=10), nullable=False),
+    sa.Column('late_cancel_fee', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('no_show_penalty', sa.String(length=10), nullable=False),
+    sa.Column('no_show_fee', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('no_show_limit', sa.Integer(), nullable=False),
+    sa.Column('no_show_days', sa.Integer(), nullable=False),
+    sa.Column('block_days', sa.Integer(), nullable=False),
+    sa.Column('created_on', sa.DateTime(), nullable=False),
+    sa.Column('changed_on', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_by_fk', sa.Integer(), nullable=True),
+    sa.Column('changed_by_fk', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('service_id')
+    )
     op.create_table('booking_settings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
@@ -144,6 +166,38 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_waitlist_entry_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_waitlist_entry_lesson_id'), ['lesson_id'], unique=False)
 
+    op.create_table('booking_penalty',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=15), nullable=False),
+    sa.Column('penalty', sa.String(length=10), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('charge_id', sa.Integer(), nullable=True),
+    sa.Column('write_off_id', sa.Integer(), nullable=True),
+    sa.Column('lesson_starts_at', sa.DateTime(), nullable=False),
+    sa.Column('waived', sa.Boolean(), nullable=False),
+    sa.Column('waived_reason', sa.Text(), nullable=True),
+    sa.Column('waived_on', sa.DateTime(), nullable=True),
+    sa.Column('created_on', sa.DateTime(), nullable=False),
+    sa.Column('changed_on', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_by_fk', sa.Integer(), nullable=True),
+    sa.Column('changed_by_fk', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['booking_id'], ['booking.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['charge_id'], ['charge.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
+    sa.ForeignKeyConstraint(['write_off_id'], ['session_write_off.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('booking_id')
+    )
+    with op.batch_alter_table('booking_penalty', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_booking_penalty_client_id'), ['client_id'], unique=False)
+
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=5), nullable=True))
 
@@ -161,6 +215,10 @@ def downgrade():
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.drop_column('language')
 
+    with op.batch_alter_table('booking_penalty', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_booking_penalty_client_id'))
+
+    op.drop_table('booking_penalty')
     with op.batch_alter_table('waitlist_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_waitlist_entry_lesson_id'))
         batch_op.drop_index(batch_op.f('ix_waitlist_entry_client_id'))
@@ -177,6 +235,7 @@ def downgrade():
 
     op.drop_table('portal_account_client')
     op.drop_table('booking_settings')
+    op.drop_table('cancellation_rule')
     with op.batch_alter_table('portal_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_portal_token_account_id'))
 
