@@ -48,3 +48,13 @@ def charge_booking_penalties():
     made = charge_penalties()
     report_progress(1, 1, charged=len(made))
     return len(made)
+
+
+@app_job
+def excuse_cancelled_lessons():
+    """Periodic: bookings of lessons the centre cancelled become excused, with make-up credits."""
+    from app.services.portal.makeup import credits_for_cancelled_lessons
+
+    done = credits_for_cancelled_lessons()
+    report_progress(1, 1, excused=done)
+    return done

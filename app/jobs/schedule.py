@@ -23,6 +23,7 @@ PERIODIC = [
     (courses.warn_courses_below_minimum_daily, "default", "0 8 * * *"),
     (portal.promote_waitlists, "default", "*/5 * * * *"),
     (portal.charge_booking_penalties, "default", "15 * * * *"),
+    (portal.excuse_cancelled_lessons, "default", "*/10 * * * *"),
 ]
 
 

@@ -232,3 +232,20 @@ class BookingPenalty(AuditMixin, Model):
     booking = relationship("Booking")
     client = relationship("Client")
     service = relationship("Service")
+
+
+class MakeupCredit(Model):
+    """A make-up credit from an excused absence (a cancellation in time, or the centre cancelled
+    the lesson): books one other lesson of the same service until ``valid_until``, once."""
+
+    __tablename__ = "makeup_credit"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    service_id = Column(Integer, ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    source_booking_id = Column(Integer, ForeignKey("booking.id", ondelete="CASCADE"),
+                               nullable=False, unique=True)
+    valid_until = Column(DateTime, nullable=False)
+    used_booking_id = Column(Integer, ForeignKey("booking.id", ondelete="SET NULL"), unique=True)
+    created_on = Column(DateTime, nullable=False, default=_now)

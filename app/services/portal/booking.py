@@ -11,7 +11,8 @@ Rules.
   SQLite and PostgreSQL; a cancellation gives the place back with the mirror UPDATE, guarded
   by the booking's own ``status = 'booked'`` so one cancellation frees one place, once.
 - Cancelling before the service's free-cancel limit (see ``penalties``) is free, later it is a
-  late cancel; repeated no-shows may block booking the service.
+  late cancel; repeated no-shows may block booking the service. A free cancellation gives a
+  make-up credit (see ``makeup``), which books a lesson of the service without a pass, once.
 - Waitlist: a full lesson may be joined until ``waitlist_cutoff_minutes`` before its start. When
   a place frees, ``promote_waitlist`` books the first waiting clients, in order, one per free
   place: each entry is claimed by a conditional UPDATE (``waiting`` → ``promoted``) in the same
@@ -29,6 +30,7 @@ from app.models.portal import (BOOKED, CANCELLED, LATE_CANCEL, LEFT, PROMOTED, W
                                BookingSettings, LessonSeats, WaitlistEntry)
 from app.models.timetable import LESSON_PLANNED, Lesson
 from app.services.platform import Conflict, DomainError, NotFound
+from app.services.portal import makeup
 from app.services.portal.penalties import ensure_not_blocked, free_cancel_hours
 
 
@@ -124,6 +126,12 @@ def _give_seat(lesson_id):
         .values(booked=LessonSeats.booked - 1).execution_options(synchronize_session=False))
 
 
+def _covered(client_id, lesson):
+    from app.services.money import has_covering_pass
+
+    return has_covering_pass(client_id, lesson.service_id, lesson.starts_at)
+
+
 def _check_pass(client_id, lesson):
     from app.services.money import has_covering_pass
 
@@ -157,12 +165,19 @@ def book(client_id, lesson_id, account_id=None, now=None):
     if existing == BOOKED:
         raise Conflict(_l("Already booked for this lesson."), field="lesson_id")
     ensure_not_blocked(client_id, lesson.service_id, now)
-    _check_pass(client_id, lesson)
+    credit_id = None
+    if not _covered(client_id, lesson):
+        credit_id = makeup.usable_credit_id(client_id, lesson.service_id, lesson.starts_at)
+        if credit_id is None:
+            _check_pass(client_id, lesson)
     _ensure_seats(lesson.id, settings.capacity)
     if not _take_seat(lesson.id):
         raise LessonFull(_l("This lesson is full; you can join its waitlist."),
                          field="lesson_id")
-    return _place(lesson, client_id, account_id)
+    placed = _place(lesson, client_id, account_id)
+    if credit_id is not None and not makeup.use_credit(credit_id, placed.id):
+        raise Conflict(_l("This make-up credit was just used; try again."), field="lesson_id")
+    return placed
 
 
 def cancel(booking_id, client_ids=None, now=None):
@@ -187,6 +202,8 @@ def cancel(booking_id, client_ids=None, now=None):
         raise Conflict(_l("This booking is already cancelled."))
     _give_seat(lesson.id)
     db.session.refresh(booking)
+    if not late:
+        makeup.grant_credit(booking, lesson)  # an excused absence
     return booking
 
 

@@ -85,3 +85,41 @@ def test_no_shows_forfeit_a_session_and_block_booking(db):
     penalties.waive_penalty(made[0].id, "our mistake")
     db.session.commit()
     assert booking.book(client.id, second.id).status == "booked"
+
+
+def test_a_free_cancel_gives_a_make_up_credit_used_once(db):
+    from app.models.portal import MakeupCredit
+
+    lesson = bookable_lesson(starts_in=timedelta(days=2))
+    client = client_with_pass(lesson.service)
+    made = booking.book(client.id, lesson.id)
+    db.session.commit()
+    booking.cancel(made.id)
+    db.session.commit()
+    # the pass is used up meanwhile: the credit alone books the next lesson
+    db.session.execute(Pass.__table__.update().values(status="used_up"))
+    from tests.factories.timetable import make_lesson
+
+    other = make_lesson(group=lesson.group, starts_at=lesson.starts_at + timedelta(days=1))
+    third = make_lesson(group=lesson.group, starts_at=lesson.starts_at + timedelta(days=2))
+    db.session.commit()
+    placed = booking.book(client.id, other.id)
+    db.session.commit()
+    credit = db.session.scalar(select(MakeupCredit))
+    assert credit.used_booking_id == placed.id
+    with pytest.raises(DomainError, match="pass"):
+        booking.book(client.id, third.id)
+
+
+def test_the_centre_cancelling_a_lesson_excuses_its_bookings(db):
+    from app.models.portal import MakeupCredit
+    from app.services.portal.makeup import credits_for_cancelled_lessons
+
+    lesson = bookable_lesson()
+    made = booking.book(client_with_pass(lesson.service).id, lesson.id)
+    lesson.status = "cancelled"
+    db.session.commit()
+    assert credits_for_cancelled_lessons() == 1
+    assert credits_for_cancelled_lessons() == 0
+    assert db.session.get(Booking, made.id).status == "cancelled"
+    assert db.session.scalar(select(MakeupCredit.source_booking_id)) == made.id

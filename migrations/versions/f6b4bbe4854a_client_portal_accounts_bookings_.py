@@ -1,8 +1,8 @@
 """client portal accounts bookings waitlist penalties and client language
 
-Revision ID: 47ff62aaf5f4
+Revision ID: f6b4bbe4854a
 Revises: 3589b8076edc
-Create Date: 2026-11-27 16:34:36.726541
+Create Date: 2026-11-27 16:40:19.276835
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '47ff62aaf5f4'
+revision = 'f6b4bbe4854a'
 down_revision = '3589b8076edc'
 branch_labels = None
 depends_on = None
@@ -166,6 +166,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_waitlist_entry_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_waitlist_entry_lesson_id'), ['lesson_id'], unique=False)
 
+    op.create_table('makeup_credit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('source_booking_id', sa.Integer(), nullable=False),
+    sa.Column('valid_until', sa.DateTime(), nullable=False),
+    sa.Column('used_booking_id', sa.Integer(), nullable=True),
+    sa.Column('created_on', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_booking_id'], ['booking.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['used_booking_id'], ['booking.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('source_booking_id'),
+    sa.UniqueConstraint('used_booking_id')
+    )
+    with op.batch_alter_table('makeup_credit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_makeup_credit_client_id'), ['client_id'], unique=False)
+
     op.create_table('booking_penalty',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('booking_id', sa.Integer(), nullable=False),
@@ -219,6 +238,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_booking_penalty_client_id'))
 
     op.drop_table('booking_penalty')
+    with op.batch_alter_table('makeup_credit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_makeup_credit_client_id'))
+
+    op.drop_table('makeup_credit')
     with op.batch_alter_table('waitlist_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_waitlist_entry_lesson_id'))
         batch_op.drop_index(batch_op.f('ix_waitlist_entry_client_id'))
