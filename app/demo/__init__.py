@@ -18,7 +18,7 @@ DEMO_USERS = [
 
 # One module per domain under app/demo/, each with ``load(users) -> {what: count}``; in order.
 DEMO_MODULES = ["app.demo.clients", "app.demo.money", "app.demo.timetable", "app.demo.staff",
-                "app.demo.communication", "app.demo.stock", "app.demo.courses"]
+                "app.demo.communication", "app.demo.stock", "app.demo.courses", "app.demo.portal"]
 
 
 def load_demo():

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.services.platform import DomainError
-from app.services.portal import accounts, booking
+from app.services.portal import accounts, booking, family
 
 blueprint = Blueprint("portal_api", __name__, url_prefix="/api/v1/portal")
 
@@ -89,8 +89,13 @@ def me():
     account = g.portal_account
     people = accounts.account_clients(account.id)
     ids = {c.id for c in people}
+    summary = family.family_summary(people)
     return jsonify(
         login=account.login, language=account.language,
+        family_balance=str(summary["total"]),
+        balances={str(p["client"].id): str(p["balance"]) for p in summary["people"]},
+        makeup_credits=[{"id": c.id, "client_id": c.client_id, "service_id": c.service_id,
+                         "valid_until": c.valid_until.isoformat()} for c in summary["credits"]],
         people=[{"id": c.id, "first_name": c.first_name, "last_name": c.last_name,
                  "language": c.language} for c in people],
         bookings=[_booking(b) for b in booking.client_bookings(ids)],

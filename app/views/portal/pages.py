@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models.portal import CODE_RESET, CODE_SIGNUP, PortalAccount
 from app.services.platform import DomainError
-from app.services.portal import accounts, booking
+from app.services.portal import accounts, booking, family
 from app.views.portal.common import deliver
 
 blueprint = Blueprint("portal", __name__, url_prefix="/my")
@@ -72,8 +72,9 @@ def index():
     if account is None:
         return redirect(url_for("portal.login"))
     g.portal_account = account
-    client_ids = accounts.account_client_ids(account.id)
-    return _render("portal/home.html", people=accounts.account_clients(account.id),
+    people = accounts.account_clients(account.id)
+    client_ids = {c.id for c in people}
+    return _render("portal/home.html", people=people, family=family.family_summary(people),
                    bookings=booking.client_bookings(client_ids),
                    waitlist=booking.client_waitlist(client_ids),
                    lessons=booking.bookable_lessons())

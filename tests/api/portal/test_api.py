@@ -63,3 +63,27 @@ def test_wrong_password_and_revoked_token(app, db):
     db.session.commit()
     assert web.get("/api/v1/portal/me", headers=headers).status_code == 401
     assert web.get("/api/v1/portal/me").status_code == 401
+
+
+def test_me_shows_the_family_balance(app, db):
+    from decimal import Decimal
+
+    from app.services.money import add_charge
+
+    lesson = bookable_lesson()
+    parent = client_with_pass(lesson.service, email="p@example.org")
+    child = client_with_pass(lesson.service, birth_date=date(2015, 1, 1))
+    make_account([parent, child], login="p@example.org")
+    add_charge(child.id, Decimal("12.50"), "visit")
+    add_charge(parent.id, Decimal("2.00"), "visit")
+    stranger = client_with_pass(lesson.service)
+    add_charge(stranger.id, Decimal("99.00"), "visit")
+    db.session.commit()
+    child_id = child.id
+    me = app.test_client().get("/api/v1/portal/me", headers=_token(app, "p@example.org")).json
+    assert me["family_balance"] == "14.50"
+    assert me["balances"][str(child_id)] == "12.50"
+    web = app.test_client()
+    web.post("/my/login", data={"contact": "p@example.org", "password": PASSWORD})
+    page = web.get("/my/").get_data(as_text=True)
+    assert "14.50" in page and "99.00" not in page
