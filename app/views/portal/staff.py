@@ -5,7 +5,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from app.extensions import db
 from app.models.portal import BookingPenalty, BookingSettings, CancellationRule, PortalAccountClient
@@ -35,6 +35,9 @@ class BookingSettingsModelView(TesseraModelView):
     list_columns = ["group", "open", "capacity", "opens_days_before", "closes_minutes_before",
                     "waitlist_cutoff_minutes"]
     add_columns = edit_columns = show_columns = list_columns
+    # FAB would make the non-nullable boolean "required", refusing an unticked box
+    add_form_extra_fields = edit_form_extra_fields = {
+        "open": BooleanField(LABELS["open"], default=True)}
 
     def pre_add(self, item):
         booking.apply_settings(item)
