@@ -5,7 +5,7 @@ Rules.
 - An account's login is the email (lower case) or the phone digits that are on a client card
   (the client's own, or a guardian's on a child's card). Sign-up and reset need a one-time code
   sent to that address through the messaging (6 digits, valid ``PORTAL_CODE_MINUTES`` (15),
-  at most 5 tries, used once; only its hash is stored).
+  at most 5 tries, used once; only its hash is stored); at most 5 codes an hour per address.
 - The password follows the staff password policy (length, common passwords, not the login).
 - Failed logins count in the staff failed-login limiter under ``portal:<login>``: a locked
   login is refused (429) without looking at the password.
@@ -31,6 +31,7 @@ from app.services.platform import (Conflict, DomainError, Forbidden, NotFound, a
                                    check_password, count_failure, username_locked)
 
 MAX_CODE_ATTEMPTS = 5
+MAX_CODES_PER_HOUR = 5
 LANGUAGES = ("en", "ru", "fr", "uk", "hy")
 
 
@@ -106,6 +107,11 @@ def request_code(contact, purpose, language=None, now=None):
                               "reset the password."), field="contact")
     elif account is None:
         return []
+    recent = db.session.scalar(select(func.count()).select_from(PortalCode).where(
+        PortalCode.login == login, PortalCode.created_on > now - timedelta(hours=1)))
+    if recent >= MAX_CODES_PER_HOUR:
+        raise TooManyAttempts(_l("Too many codes were asked for this address; try again later."),
+                              field="contact")
     code = f"{secrets.randbelow(10 ** 6):06d}"
     db.session.execute(update(PortalCode).where(
         PortalCode.login == login, PortalCode.purpose == purpose, PortalCode.used_at.is_(None))

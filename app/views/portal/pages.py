@@ -1,10 +1,12 @@
 """The client portal at ``/my/``: sign-up, login, password reset, bookings and waitlists.
 
 These pages are a plain Flask blueprint, outside FAB's security: a portal login is kept in the
-session under its own keys (``portal_account``, ``portal_gen``) and never sets FAB's user, so
+session under its own keys (``portal_account``, ``portal_gen``, with the staff sessions' idle
+and absolute timeouts) and never sets FAB's user, so
 every staff page and API still sees an anonymous visitor and refuses it. The pages show only
 the cards linked to the account (own and children's) and never staff-only fields.
 """
+import time
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -22,6 +24,8 @@ LANGUAGE_NAMES = [("en", "English"), ("ru", "Русский"), ("fr", "Français
                   ("uk", "Українська"), ("hy", "Հայերեն")]
 ACCOUNT_KEY = "portal_account"
 GENERATION_KEY = "portal_gen"
+LOGIN_AT_KEY = "portal_login_at"
+SEEN_AT_KEY = "portal_seen_at"
 
 
 def current_account():
@@ -29,11 +33,22 @@ def current_account():
     if account_id is None:
         return None
     account = db.session.get(PortalAccount, account_id)
-    if account is None or not account.active or session.get(GENERATION_KEY) != account.generation:
-        session.pop(ACCOUNT_KEY, None)
-        session.pop(GENERATION_KEY, None)
+    now = time.time()
+    config = current_app.config
+    expired = (now - session.get(LOGIN_AT_KEY, 0) > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+               or now - session.get(SEEN_AT_KEY, 0) > config["SESSION_IDLE_TIMEOUT"].total_seconds())
+    if account is None or not account.active or expired \
+            or session.get(GENERATION_KEY) != account.generation:
+        _end_session()
         return None
+    if now - session.get(SEEN_AT_KEY, 0) > 30:
+        session[SEEN_AT_KEY] = now
     return account
+
+
+def _end_session():
+    for key in (ACCOUNT_KEY, GENERATION_KEY, LOGIN_AT_KEY, SEEN_AT_KEY):
+        session.pop(key, None)
 
 
 def account_required(view):
@@ -62,6 +77,7 @@ def _start_session(account):
     session.pop("_user_id", None)  # never a staff login and a portal login in one session
     session[ACCOUNT_KEY] = account.id
     session[GENERATION_KEY] = account.generation
+    session[LOGIN_AT_KEY] = session[SEEN_AT_KEY] = time.time()
     if account.language:
         session["locale"] = account.language
 
@@ -96,8 +112,7 @@ def login():
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
-    session.pop(ACCOUNT_KEY, None)
-    session.pop(GENERATION_KEY, None)
+    _end_session()
     return redirect(url_for("portal.login"))
 
 

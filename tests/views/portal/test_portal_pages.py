@@ -183,3 +183,23 @@ def test_staff_invite_sends_a_code_in_the_clients_language(app, db, login, smtp_
     assert message is not None and message.status == "sent"
     assert re.search(r"\d{6}", message.body)
     assert smtp_server.addresses() == ["nare@example.org"]
+
+
+def test_codes_are_limited_per_address(app, db, smtp_server, sync_jobs):
+    make_client(email="lim@example.org")
+    web = app.test_client()
+    statuses = [web.post("/my/signup", data={"step": "contact", "contact": "lim@example.org"}
+                         ).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert len([d for d in smtp_server.deliveries if d["to"] == "lim@example.org"]) == 5
+
+
+def test_a_portal_session_ends_after_the_idle_timeout(app, db):
+    from datetime import timedelta
+
+    client = make_client(email="idle@example.org")
+    web = _portal_login(app, db, [client], "idle@example.org")
+    with web.session_transaction() as cookie:
+        cookie["portal_seen_at"] -= app.config["SESSION_IDLE_TIMEOUT"].total_seconds() + 5
+    assert web.get("/my/").status_code == 302
+    assert isinstance(app.config["SESSION_IDLE_TIMEOUT"], timedelta)
