@@ -231,7 +231,7 @@ def test_slow_sends_renew_their_claims_and_still_send_once(app, db, smtp_server)
     assert sorted(smtp_server.addresses()) == [f"s{n}@example.org" for n in range(4)]
 
 
-def test_a_dead_workers_mailing_is_found_within_two_minutes(app, db, smtp_server):
+def test_a_dead_workers_mailing_is_found_within_two_minutes(app, db, request):
     """Defaults: claims and waiting rows go stale after at most a minute, the sweep runs every
     minute — so a mailing whose worker died is picked up again within two minutes. A live job
     touches the rows it has still to claim, so the sweep leaves them to it."""
@@ -240,6 +240,7 @@ def test_a_dead_workers_mailing_is_found_within_two_minutes(app, db, smtp_server
     from app.jobs.schedule import PERIODIC
     from app.jobs.communication import recover_stalled_messages
 
+    server = request.getfixturevalue("smtp_server")
     assert Config.MESSAGE_CLAIM_TIMEOUT <= 60 and Config.MESSAGE_STALL_AFTER <= 60
     assert Config.MAIL_TIMEOUT < Config.MESSAGE_CLAIM_TIMEOUT / 2
     assert [cron for f, _q, cron in PERIODIC if f is recover_stalled_messages] == ["* * * * *"]
@@ -262,5 +263,5 @@ def test_a_dead_workers_mailing_is_found_within_two_minutes(app, db, smtp_server
     assert messaging.stalled_message_ids() == ids[:2]
     # the recovered job sends every message exactly once
     assert messaging.deliver_messages(ids).sent == 5
-    assert sorted(smtp_server.addresses()) == [f"d{n}@example.org" for n in range(5)]
+    assert sorted(server.addresses()) == [f"d{n}@example.org" for n in range(5)]
     assert messaging.deliver_messages(ids).untouched == 5
