@@ -17,6 +17,10 @@ class TesseraUserDBModelView(UserDBModelView):
     """FAB's user screens (Admin's alone, see app/security.py), refusing a change of one's own
     roles with its message before anything is saved (``refuse_own_role_change``)."""
 
+    # FAB's resource name, which app/security.py grants ("userinfo" and "resetmypassword" to
+    # everyone on their own account), not one derived from this subclass's name
+    class_permission_name = "UserDBModelView"
+
     def pre_update(self, item):
         try:
             refuse_own_role_change(item, getattr(g.user, "id", None))

@@ -115,6 +115,14 @@ def test_storekeeper_is_refused_the_client_records(login, path):
     assert not _opened(login(STOREKEEPER).get(path))
 
 
+@pytest.mark.parametrize("role", [r for r in ROLES if r != ADMIN])
+def test_everyone_reaches_their_own_account(login, role):
+    """Self-service stays open to every role (FAB's user view keeps its resource name)."""
+    client = login(role)
+    for path in ("/users/userinfo/", "/resetmypassword/form"):
+        assert client.get(path).status_code == 200, path
+
+
 def test_a_manager_is_refused_user_and_role_screens(login):
     client = login(MANAGER)
     for path in ("/users/list/", "/users/add", "/roles/list/", "/roles/add",
