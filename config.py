@@ -122,7 +122,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tessera@localhost")
-    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))  # below half the claim timeout
     SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
     SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL")
     SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN")
@@ -131,8 +131,9 @@ class Config:
     # Messages: a claimed message whose worker died may be taken again after the timeout;
     # the periodic sweep re-queues messages stuck longer than MESSAGE_STALL_AFTER.
     MESSAGE_BATCH_SIZE = 100
-    MESSAGE_CLAIM_TIMEOUT = 300
-    MESSAGE_STALL_AFTER = 900
+    # Both short (≤ 1 minute) so a dead worker's mailing resumes within 2 minutes.
+    MESSAGE_CLAIM_TIMEOUT = int(os.environ.get("MESSAGE_CLAIM_TIMEOUT", "60"))
+    MESSAGE_STALL_AFTER = int(os.environ.get("MESSAGE_STALL_AFTER", "60"))
     REMINDER_PASS_DAYS = 3
     MAILING_CALLBACK_DAYS = 1
     MAILING_CALLBACK_HOUR = 10

@@ -18,7 +18,7 @@ PERIODIC = [
     (maintenance.purge_expired_files, "default", "30 3 * * *"),
     (passes.refresh_pass_statuses, "default", "5 0 * * *"),
     (messaging.send_reminders, "messages", "0 9 * * *"),
-    (messaging.recover_stalled_messages, "messages", "*/5 * * * *"),
+    (messaging.recover_stalled_messages, "messages", "* * * * *"),
     (maintenance.relay_outbox, "default", "* * * * *"),
     (courses.warn_courses_below_minimum_daily, "default", "0 8 * * *"),
     (portal.promote_waitlists, "default", "*/5 * * * *"),

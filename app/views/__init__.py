@@ -7,7 +7,7 @@ import importlib
 DOMAIN_VIEW_MODULES = [
     "app.views.platform.jobs", "app.views.platform.health",
     "app.views.audit.log",
-    "app.views.platform.security_events",
+    "app.views.platform.security_events", "app.views.platform.openapi",
     "app.views.clients.crud",
     "app.views.money.crud", "app.views.money.cash_desk",
     "app.views.timetable.pages", "app.views.timetable.attendance",

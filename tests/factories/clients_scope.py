@@ -10,16 +10,19 @@ from tests.factories.timetable import make_employee, make_group, new_client
 MINOR = date(date.today().year - 10, 1, 1)
 
 # name -> visible to instructor A, visible to instructor B
+# (the instructor's *current* work only: see app/services/clients/scope.py)
 EXPECTED = {
     "current": (True, False),        # member of A's group
-    "recent": (True, False),         # left A's group 30 days ago
+    "recent": (False, False),        # left A's group 30 days ago
     "longago": (False, False),       # left A's group 120 days ago
     "joining": (True, False),        # joins A's group next week
     "individual": (True, False),     # A's individual lesson tomorrow
     "oldindividual": (False, False),  # A's individual lesson 200 days ago
     "cancelled": (False, False),     # A's cancelled individual lesson
-    "substitute": (True, True),      # member of B's group; A taught one of its lessons
-    "dropin": (True, False),         # marked at A's group lesson without being a member
+    "substitute": (True, True),      # member of B's group; A teaches one of its next lessons
+    "formersub": (False, True),      # member of B's other group; A taught it 10 days ago
+    "dropin": (True, False),         # marked today at A's group lesson without being a member
+    "olddropin": (False, False),     # marked at A's group lesson 5 days ago
     "outsider": (False, False),      # nobody's
 }
 
@@ -75,13 +78,19 @@ def build_scope_world(user_a_id, user_b_id, today=None):
                                joined_on=today + timedelta(days=7)))
     group_b = make_group(members=[c["substitute"]], instructor=emp_b,
                          joined_on=today - timedelta(days=365))
+    group_b2 = make_group(members=[c["formersub"]], instructor=emp_b,
+                          joined_on=today - timedelta(days=365))
     at_ten = datetime.combine(today, time(10, 0))
-    _lesson(group_b, emp_a, at_ten - timedelta(days=10), status="held")
+    _lesson(group_b, emp_a, at_ten + timedelta(days=3))
+    _lesson(group_b2, emp_a, at_ten - timedelta(days=10), status="held")
     for name, when, status in (("individual", at_ten + timedelta(days=1), "planned"),
                                ("oldindividual", at_ten - timedelta(days=200), "held"),
                                ("cancelled", at_ten + timedelta(days=2), "cancelled")):
         _lesson(group_a, emp_a, when, group_id=None, client_id=c[name].id, status=status)
     held = _lesson(group_a, emp_a, at_ten - timedelta(days=5), status="held")
-    db.session.add(Attendance(lesson_id=held.id, client_id=c["dropin"].id, status="present"))
+    db.session.add(Attendance(lesson_id=held.id, client_id=c["olddropin"].id, status="present"))
+    today_lesson = _lesson(group_a, emp_a, at_ten)
+    db.session.add(Attendance(lesson_id=today_lesson.id, client_id=c["dropin"].id,
+                              status="present"))
     db.session.commit()
     return world

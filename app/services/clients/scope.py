@@ -1,21 +1,26 @@
 """Which clients a member of staff may see: all of them, or only the clients of their own work.
 
-A login holding ``read_all`` on "Client" (Manager, Front desk, Accountant, Storekeeper, Admin)
-sees every client. Any other login that may read clients (an instructor) sees only the clients
-of the employees linked to it (``Employee.user_id``), where "recent" means not more than
-``RECENT_DAYS`` (90) days ago:
+A login holding ``read_all`` on "Client" (Manager, Front desk, Accountant, Admin) sees every
+client. Any other login that may read clients (an instructor) sees only the clients of the
+*current* work of the employees linked to it (``Employee.user_id``) — the role decision of
+issue 17: an instructor needs the names and medical notes of the people in front of it today
+and in the coming lessons (a safety need), and nothing else of the CRM. "Current" means from
+the start of today on:
 
 - members of a group the instructor leads (``class_group.instructor_id``) or of a group one of
-  whose recent or upcoming lessons the instructor teaches (a substitute), whose membership has
-  not ended before the recent window (current, future and recently departed members);
-- the client of a recent or upcoming individual lesson the instructor teaches;
-- clients with an attendance mark on such a lesson.
+  whose lessons of today or later the instructor teaches (a substitute), whose membership has
+  not ended before today (current and future members; departed members drop out the day
+  after they left);
+- the client of an individual lesson of today or later the instructor teaches;
+- clients with an attendance mark on such a lesson (a drop-in marked today).
 
-Cancelled lessons do not count. A login without a linked employee sees no client. The rule is
+Cancelled lessons do not count; past lessons (and their marks) do not either — the attendance
+pages of the instructor's own lessons show their members without opening the CRM. A login
+without a linked employee sees no client. The rule is
 one SQL condition (no query of its own), applied by every channel: the list and its filters,
 show/edit pages, the card, the search page, guardians, the Excel export and the REST API.
 """
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -30,7 +35,6 @@ from app.services.platform import NotFound
 
 CLIENT_RESOURCE = "Client"
 READ_ALL = "read_all"
-RECENT_DAYS = 90
 
 NOT_VISIBLE_MESSAGE = _l("This client is not among the clients of your lessons.")
 
@@ -49,7 +53,7 @@ def own_client_ids(user, on_date=None):
     user_id = getattr(user, "id", None)
     if user_id is None:
         return select(Client.id).where(false())
-    since = (on_date or date.today()) - timedelta(days=RECENT_DAYS)
+    since = on_date or date.today()
     employees = select(Employee.id).where(Employee.user_id == user_id)
     own_lesson = and_(Lesson.instructor_id.in_(employees), Lesson.status != LESSON_CANCELLED,
                       Lesson.starts_at >= datetime.combine(since, time()))

@@ -7,10 +7,12 @@ its own commit, right after the server accepted it. A retried job, a second work
 mailing finds the row no longer ``queued`` and leaves it alone.
 
 Recovery rule for a claim left by a dead worker. A row still ``sending`` after
-``MESSAGE_CLAIM_TIMEOUT`` seconds (default 300) may be claimed again: its worker died between the
+``MESSAGE_CLAIM_TIMEOUT`` seconds (default 60) may be claimed again: its worker died between the
 claim and the mark. A live worker never lets its claims get that old: it renews them when half
-the timeout has passed, and one send is bounded by ``MAIL_TIMEOUT`` (30 s, keep it below half the
-claim timeout). Of a dead worker's claimed rows at most one was in flight; if the worker died
+the timeout has passed, and one send is bounded by ``MAIL_TIMEOUT`` (20 s, keep it below half the
+claim timeout). The rows a live job has still to claim are touched as well, every half
+``MESSAGE_STALL_AFTER`` (default 60 s), so queued rows untouched for longer belong to a job that
+died; with the sweep every minute, a dead worker's mailing resumes within two minutes. Of a dead worker's claimed rows at most one was in flight; if the worker died
 *after* the server accepted that one, its resend is the only possible duplicate;
 it carries the same ``Message-ID`` header (the idempotency key) and the SMS gateway gets the
 same ``Idempotency-Key``, so receiving systems drop it. ``recover_stalled_messages`` (periodic)
@@ -49,8 +51,8 @@ SKIP_REASONS = {
 def setting(name):
     defaults = {
         "MESSAGE_RETRY_INTERVALS": DEFAULT_RETRY_INTERVALS,
-        "MESSAGE_CLAIM_TIMEOUT": 300,
-        "MESSAGE_STALL_AFTER": 900,
+        "MESSAGE_CLAIM_TIMEOUT": 60,
+        "MESSAGE_STALL_AFTER": 60,
         "MESSAGE_BATCH_SIZE": 100,
     }
     value = current_app.config.get(name)
@@ -200,6 +202,19 @@ def _renew_claims(message_ids, token):
         Message.id.in_(message_ids), Message.claim_token == token, Message.status == "sending")))
 
 
+def _touch_waiting(message_ids):
+    """Mark the queued rows a live job has still to claim as looked after (``claimed_at``), so
+    the stall sweep leaves them to it."""
+    if message_ids:
+        db.session.execute(
+            update(Message)
+            .where(Message.id.in_(message_ids), Message.status == "queued",
+                   Message.retry_after.is_(None))
+            .values(claimed_at=datetime.now())
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
 def _release_unsent(message_ids, token):
     """Give back claimed messages that were never tried (the server went away first)."""
     if message_ids:
@@ -246,8 +261,13 @@ def deliver_messages(message_ids, progress=None, claim_chunk=20):
     limit = max_attempts()
     ids = list(message_ids)
     done = 0
+    touched_at = None
     try:
         for start in range(0, len(ids), claim_chunk):
+            if touched_at is None or time.monotonic() - touched_at > \
+                    setting("MESSAGE_STALL_AFTER") / 2:
+                _touch_waiting(ids[start + claim_chunk:])
+                touched_at = time.monotonic()
             chunk = ids[start:start + claim_chunk]
             claimed = claim_messages(chunk, token)
             claimed_at = time.monotonic()

@@ -25,3 +25,9 @@ class Conflict(DomainError):
     """The record changed underneath, or another rule about simultaneous work refused it."""
 
     status_code = 409
+
+
+class Unavailable(DomainError):
+    """A part the action needs is down (the database refused the write): try again later."""
+
+    status_code = 503

@@ -13,13 +13,17 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, Retry
+from flask_babel import lazy_gettext as _l
 from rq.job import Job
 from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
 
 from app.extensions import db
 from app.models.jobs import JobRecord
+from app.services.platform.errors import Unavailable
 
 QUEUES = ("default", "messages", "reports")
+PAUSED_MESSAGE = _l("Background work is paused; it will start when the queue is back.")
 log = logging.getLogger(__name__)
 
 
@@ -52,7 +56,11 @@ def enqueue(func, *args, queue="default", kind=None, user_id=None, retry=None, *
     """Write the job into the outbox — a ``JobRecord`` committed together with whatever the
     caller changed in this transaction — then hand it to Redis. When Redis is unreachable the
     job waits in the outbox and ``relay_outbox`` hands it over once Redis is back: the caller
-    gets its id either way and no work is lost. Returns the rq job (or a ``PendingJob``)."""
+    gets its id either way and no work is lost. Returns the rq job (or a ``PendingJob``).
+
+    When even the database refuses the write (down, read-only, full), nothing of the caller's
+    transaction is kept and ``Unavailable`` (503, "background work is paused …") is raised:
+    the action did not happen and may be repeated later."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     call = {"args": list(args), "kwargs": kwargs,
@@ -60,8 +68,13 @@ def enqueue(func, *args, queue="default", kind=None, user_id=None, retry=None, *
     record = JobRecord(rq_id=uuid.uuid4().hex, kind=kind or func.__name__, user_id=user_id,
                        queue=queue, func=f"{func.__module__}.{func.__name__}",
                        call=json.dumps(call))
-    db.session.add(record)
-    db.session.commit()
+    try:
+        db.session.add(record)
+        db.session.commit()
+    except (OperationalError, InterfaceError, InternalError) as exc:
+        log.error("the database refused the outbox write of %s: %s", record.func, exc)
+        db.session.rollback()
+        raise Unavailable(PAUSED_MESSAGE) from exc
     return _push(record.id)
 
 

@@ -1,4 +1,6 @@
 """Staff accounts and roles."""
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import appbuilder
 from app.security import ROLES
 
@@ -50,6 +52,30 @@ def create_admin(username, password, first_name, last_name, email):
     return ensure_user(username, password, first_name, last_name, email, [ADMIN])
 
 
+OWN_ROLES_MESSAGE = _l("Nobody may change their own roles: another Admin has to do it.")
+
+
+def roles_changed(user):
+    """Whether ``user``'s roles were changed in this session and not yet flushed."""
+    from sqlalchemy import inspect
+
+    state = inspect(user)
+    if state.transient or state.pending:
+        return False
+    return state.attrs.roles.history.has_changes()
+
+
+def refuse_own_role_change(user, actor_id):
+    """Rule: nobody grants (or takes away) their own roles — not an Admin either, whatever the
+    channel (the user screens, an API, a script run in a request). A role change is made by
+    another Admin, so no single account can raise itself. ``actor_id`` is the logged-in user
+    (None in the CLI, which creates accounts but never changes an existing one's roles)."""
+    from app.services.platform.errors import Forbidden
+
+    if actor_id is not None and user.id == actor_id and roles_changed(user):
+        raise Forbidden(OWN_ROLES_MESSAGE, field="roles")
+
+
 def user_locale(user_id):
     """The language a user chose last time, or None."""
     from app.extensions import db
@@ -77,7 +103,8 @@ def set_user_locale(user_id, locale):
 def install_account_change_tracking():
     """Rule: a password change, a deactivation or a role change of a login ends its existing
     sessions and tokens (its session generation is bumped) and is recorded as a security
-    event; so is deleting a login. Whoever makes the change (screens, CLI, API) is covered,
+    event; so is deleting a login. A change of one's own roles is refused
+    (``refuse_own_role_change``) before anything is written. Whoever makes the change (screens, CLI, API) is covered,
     because this listens on every flush. The acting user's own session, when it changed its own
     password, is carried over to the new generation so it is not logged out by it.
     """
@@ -102,6 +129,7 @@ def _track_account_changes(session, flush_context, instances):
     for user in list(session.dirty):
         if not isinstance(user, User) or user.id is None:
             continue
+        refuse_own_role_change(user, actor)
         state = inspect(user)
         changed = []
         if state.attrs.password.history.has_changes():

@@ -5,14 +5,35 @@ The rules live in ``app/services/platform`` (login_limits, sessions, passwords,
 security_events); this class wires them into FAB's login, token and password paths.
 """
 from flask import current_app, g, request
+from flask_appbuilder.security.views import UserDBModelView
 
 from app.security import TesseraSecurityManager
 from app.services.platform import DomainError, login_limits, security_events as events, sessions
 from app.services.platform.passwords import check_password
+from app.services.platform.users import refuse_own_role_change
+
+
+class TesseraUserDBModelView(UserDBModelView):
+    """FAB's user screens (Admin's alone, see app/security.py), refusing a change of one's own
+    roles with its message before anything is saved (``refuse_own_role_change``)."""
+
+    # FAB's resource name, which app/security.py grants ("userinfo" and "resetmypassword" to
+    # everyone on their own account), not one derived from this subclass's name
+    class_permission_name = "UserDBModelView"
+
+    def pre_update(self, item):
+        try:
+            refuse_own_role_change(item, getattr(g.user, "id", None))
+        except DomainError:
+            self.datamodel.session.rollback()  # nothing of the refused form is kept
+            raise  # FAB shows the message and saves nothing
+        super().pre_update(item)
 
 
 class AuthSecurityManager(TesseraSecurityManager):
     """Tessera's security manager with hardened login, sessions and passwords."""
+
+    userdbmodelview = TesseraUserDBModelView
 
     def auth_user_db(self, username, password):
         """FAB's password check behind the login limits, with security events.

@@ -1,6 +1,6 @@
-"""The client scope: an instructor sees only the clients of its own work (its groups' current
-and recent members, its individual lessons' clients, drop-ins at its lessons); roles holding
-"read_all" on "Client" see everyone."""
+"""The client scope: an instructor sees only the clients of its own current work (its groups'
+current and future members, the clients of its lessons of today and later, drop-ins marked at
+them); roles holding "read_all" on "Client" see everyone."""
 import io
 from datetime import date, timedelta
 
@@ -41,11 +41,14 @@ def test_instructor_sees_only_the_clients_of_its_work(db, world, instructor):
 
 
 def test_window_follows_the_date(db, world):
-    # 100 days from now the recently departed member and the substitute lesson are out of
-    # the window; the current member and next week's joiner are still there
+    # 100 days from now the lessons (substitute, individual, today's drop-in) are past; the
+    # current member and next week's joiner are still there
     later = date.today() + timedelta(days=100)
     assert _visible_names(db, world, world.users["a"], later) == {
         "current", "joining"}
+    # 40 days ago the member who left 30 days ago was still in the group
+    earlier = date.today() - timedelta(days=40)
+    assert "recent" in _visible_names(db, world, world.users["a"], earlier)
 
 
 @pytest.mark.parametrize("role", [ADMIN, MANAGER, FRONT_DESK, ACCOUNTANT])
@@ -84,14 +87,14 @@ def test_guardian_condition(db, world):
 
     condition = scope.client_id_condition(Guardian.client_id, world.users["b"])
     names = set(db.session.scalars(select(Guardian.full_name).where(condition)))
-    assert names == {"Guardian Zqsubstitute"}
+    assert names == {"Guardian Zqsubstitute", "Guardian Zqformersub"}
 
 
 def test_search_is_limited_for_instructor(db, world, make_user):
     found = {c.last_name for c in search_clients("zq", limit=50, for_user=world.users["a"])}
     assert found == {f"Zq{name}" for name in world.visible_to("a")}
     found_b = {c.last_name for c in search_clients("zq", for_user=world.users["b"])}
-    assert found_b == {"Zqsubstitute"}
+    assert found_b == {"Zqsubstitute", "Zqformersub"}
     everyone = {c.last_name for c in search_clients("zq", for_user=make_user(MANAGER))}
     assert everyone == {f"Zq{name}" for name in EXPECTED}
 
@@ -105,5 +108,5 @@ def test_export_is_limited_for_instructor(db, world, make_user):
         return {row[1] for row in rows[1:]}
 
     assert exported(world.users["a"]) == {f"Zq{name}" for name in world.visible_to("a")}
-    assert exported(world.users["b"]) == {"Zqsubstitute"}
+    assert exported(world.users["b"]) == {"Zqsubstitute", "Zqformersub"}
     assert exported(make_user(FRONT_DESK)) == {f"Zq{name}" for name in EXPECTED}

@@ -229,3 +229,39 @@ def test_slow_sends_renew_their_claims_and_still_send_once(app, db, smtp_server)
         app.config["MESSAGE_CLAIM_TIMEOUT"] = saved
     assert (report.sent, report.untouched) == (4, 0)
     assert sorted(smtp_server.addresses()) == [f"s{n}@example.org" for n in range(4)]
+
+
+def test_a_dead_workers_mailing_is_found_within_two_minutes(app, db, request):
+    """Defaults: claims and waiting rows go stale after at most a minute, the sweep runs every
+    minute — so a mailing whose worker died is picked up again within two minutes. A live job
+    touches the rows it has still to claim, so the sweep leaves them to it."""
+    from config import Config
+
+    from app.jobs.schedule import PERIODIC
+    from app.jobs.communication import recover_stalled_messages
+
+    server = request.getfixturevalue("smtp_server")
+    assert Config.MESSAGE_CLAIM_TIMEOUT <= 60 and Config.MESSAGE_STALL_AFTER <= 60
+    assert Config.MAIL_TIMEOUT < Config.MESSAGE_CLAIM_TIMEOUT / 2
+    assert [cron for f, _q, cron in PERIODIC if f is recover_stalled_messages] == ["* * * * *"]
+
+    make_template()
+    for n in range(5):
+        make_client(email=f"d{n}@example.org", consent_email=True)
+    mailing = mailings.create_mailing("News", "news", "email", {})
+    db.session.commit()
+    mailings.start_mailing(mailing.id)
+    ids = mailings.prepare_mailing_messages(mailing.id)
+    a_while_ago = datetime.now() - timedelta(seconds=messaging.setting("MESSAGE_STALL_AFTER") + 5)
+    db.session.execute(update(Message).values(created_on=a_while_ago))
+    db.session.commit()
+    # a worker claimed the first two, sent none and died; the other three wait, untouched
+    assert messaging.claim_messages(ids[:2], "dead-worker", now=a_while_ago) == ids[:2]
+    assert messaging.stalled_message_ids() == ids
+    # a live job touches the rows it has still to claim: the sweep leaves them to it
+    messaging._touch_waiting(ids[2:])
+    assert messaging.stalled_message_ids() == ids[:2]
+    # the recovered job sends every message exactly once
+    assert messaging.deliver_messages(ids).sent == 5
+    assert sorted(server.addresses()) == [f"d{n}@example.org" for n in range(5)]
+    assert messaging.deliver_messages(ids).untouched == 5

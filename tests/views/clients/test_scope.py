@@ -219,3 +219,37 @@ def test_instructor_cannot_browse_groups_and_their_members(login):
     client = login(INSTRUCTOR)
     for url in ("/groupview/list/", "/groupmemberview/list/", "/roomview/list/"):
         assert client.get(url).status_code in (302, 403), url
+
+
+# --- medical notes: the instructor's current clients only --------------------------------------
+
+def test_instructor_reads_medical_notes_of_its_current_clients_only(db, app, world):
+    """Each client's note names it; instructor A finds exactly the notes of its current clients
+    on the list, the cards, the search page and the API, and B's only on B's."""
+    for name, person in world.clients.items():
+        person.medical_notes = f"Allergy-{name}-note"
+    db.session.commit()
+    a = world.users["a"]
+    client, headers = _session(app, a), _token(app, a)
+
+    def notes_in(text):
+        return {name for name in EXPECTED if f"Allergy-{name}-note" in text}
+
+    expected = world.visible_to("a")
+    cards = "".join(client.get(f"/clients/{p.id}/card").get_data(as_text=True)
+                    for p in world.clients.values())
+    assert notes_in(cards) == expected
+    shows = "".join(client.get(f"/client/show/{p.id}").get_data(as_text=True)
+                    for p in world.clients.values())
+    assert notes_in(shows) == expected
+    assert notes_in(client.get("/client/list/").get_data(as_text=True)) <= expected
+    assert notes_in(client.get("/clients/search?q=zq").get_data(as_text=True)) <= expected
+    api = app.test_client()
+    shown = {name for name, p in world.clients.items()
+             if (api.get(f"/api/v1/client/{p.id}", headers=headers).json or {})
+             .get("result", {}).get("medical_notes") == f"Allergy-{name}-note"}
+    assert shown == expected
+    listed = api.get("/api/v1/client/?q=(page_size:100)", headers=headers).get_data(as_text=True)
+    assert notes_in(listed) <= expected
+    # the export is refused to an instructor (no "export" permission)
+    assert client.get("/clients/excel/export").status_code in (302, 403)

@@ -288,11 +288,13 @@ def test_user_screens_apply_the_policy(app, db, login):
 
 
 def test_cli_applies_the_policy(app, db):
+    from flask_appbuilder.cli import fab as fab_cli
+
     runner = app.test_cli_runner()
-    refused = runner.invoke(args=["fab", "create-user", "--role", MANAGER, "--username", "clio",
-                                  "--firstname", "C", "--lastname", "L", "--email", "c@x.local",
-                                  "--password", "short"])
-    assert refused.exit_code != 0
+    refused = runner.invoke(fab_cli, args=["create-user", "--role", MANAGER, "--username", "clio",
+                                           "--firstname", "C", "--lastname", "L",
+                                           "--email", "c@x.local", "--password", "short"])
+    assert refused.exit_code != 0 and "No such command" not in refused.output
     from app.extensions import appbuilder
 
     assert appbuilder.sm.find_user(username="clio") is None
