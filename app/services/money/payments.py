@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, over, select, union_all
+from sqlalchemy import Select, func, literal, over, select, union_all
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -128,11 +128,14 @@ def client_balance(client_id):
 
 
 def debtor_ids(client_ids=None):
-    """Clients whose balance is positive (they owe), optionally among ``client_ids``."""
+    """Clients whose balance is positive (they owe), optionally among ``client_ids`` — ids, or a
+    SELECT of client ids that stays in SQL (no bind parameter per client)."""
     ledger = _ledger()
     query = select(ledger.c.client_id).group_by(ledger.c.client_id).having(
         func.sum(ledger.c.amount) >= CENT)
-    if client_ids is not None:
+    if isinstance(client_ids, Select):
+        query = query.where(ledger.c.client_id.in_(client_ids))
+    elif client_ids is not None:
         ids = list(client_ids)
         if not ids:
             return set()
