@@ -170,13 +170,26 @@ class DebtsView(BaseView):
     method_permission_name = {"index": "read"}
     default_view = "index"
 
+    page_size = 100
+
     @expose("/")
     @has_access
     def index(self):
-        rows = payments.debts()
+        """One page of debtors (``?page=``, from 1; ``?order=balance`` for the largest first):
+        sorted and paginated in SQL, three queries whatever the number of debtors."""
+        count, total = payments.debts_summary()
+        pages = max(1, -(-count // self.page_size))
+        try:
+            page = min(max(1, int(request.args.get("page", 1))), pages)
+        except ValueError:
+            page = 1
+        order = request.args.get("order")
+        order = order if order in payments.DEBT_ORDERS else "since"
+        rows = payments.debts(limit=self.page_size, offset=(page - 1) * self.page_size,
+                              order=order)
         return self.render_template("money/debts.html", title=_("Debts"), rows=rows,
-                                    client_url=client_url,
-                                    total=sum((r["balance"] for r in rows), Decimal("0")))
+                                    client_url=client_url, total=total, count=count,
+                                    page=page, pages=pages, order=order)
 
 
 class RunningOutView(BaseView):
