@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export FLASK_APP := run.py
 
-.PHONY: run test setup translations bench bench-scripts clean
+.PHONY: run test setup translations bench bench-load bench-scripts clean
 
 run: setup
 	bash scripts/run.sh
@@ -23,6 +23,10 @@ translations: setup
 SCALE ?= 1
 bench: setup
 	$(PY) bench/compare.py --scale $(SCALE) --url "$(BENCH_DATABASE_URL)"
+
+# locust against Tessera and the bare FAB app (after make bench built the database; bench extra)
+bench-load: setup
+	$(PY) bench/load.py --url "$(BENCH_DATABASE_URL)" --clients $$(python3 -c "print(max(1000, int(100000 * $(SCALE))))")
 
 # every per-area script in bench/ (timings and query counts of each domain)
 bench-scripts: setup

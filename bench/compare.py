@@ -167,8 +167,13 @@ SQL_FLOOR = {
 }
 
 
-def bare(url, size):
-    """A bare FAB app (ModelView + ModelRestApi over the client table) and the SQL floors."""
+def bare_wsgi():
+    """The bare FAB app for gunicorn (bench/load.py): ``compare:bare_wsgi()``."""
+    return make_bare_app(os.environ["BENCH_DATABASE_URL"])[0]
+
+
+def make_bare_app(url):
+    """A bare FAB app: a ModelView and a ModelRestApi over Tessera's client table."""
     from flask import Flask
     from flask_appbuilder import AppBuilder, ModelRestApi, ModelView
     from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -209,6 +214,12 @@ def bare(url, size):
             sm.add_user("bare", "Bare", "Admin", "bare@x.local", sm.find_role(sm.auth_role_admin),
                         password="pw")
         engine = db.engine
+    return flask_app, engine
+
+
+def bare(url, size):
+    """The bare FAB app's list, search and API rows, and the SQL floors."""
+    flask_app, engine = make_bare_app(url)
     web = flask_app.test_client()
     web.post("/login/", data={"username": "bare", "password": "pw"})
     token = web.post("/api/v1/security/login", json={
