@@ -23,7 +23,7 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 
 from _common import NO_REDIS, ROOT, analyze, build_app, create_manager, login, measure
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 
 RUNS = 7
 
