@@ -97,6 +97,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        def include_object(item, name, type_, reflected, compare_to):
+            """An object the models create on one database only (``ddl_if(dialect=…)``, e.g.
+            the PostgreSQL trigram indexes) is compared on that database only."""
+            ddl_if = getattr(item, "_ddl_if", None)
+            return not (ddl_if is not None and ddl_if.dialect
+                        and ddl_if.dialect != connection.dialect.name)
+
+        conf_args.setdefault("include_object", include_object)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask_appbuilder import Model
-from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String,
-                        Table, Text)
+from sqlalchemy import (DDL, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric,
+                        String, Table, Text, event)
 from sqlalchemy.orm import relationship
 
 from app.models.ages import age_category
@@ -142,6 +142,14 @@ class Client(AuditMixin, Model):
                              order_by="Guardian.id")
     tags = relationship("Tag", secondary=client_tag, order_by="Tag.name")
 
+    # Name, email and phone search match a part of the text (``LIKE '%word%'``): on PostgreSQL
+    # trigram GIN indexes answer it without reading every client (``pg_trgm``, created with
+    # the table); SQLite has no such index and scans the (normalized, short) columns.
+    __table_args__ = tuple(
+        Index(f"ix_client_{column}_trgm", column, postgresql_using="gin",
+              postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+        for column in ("search_name", "phone_digits", "email"))
+
     @property
     def full_name(self):
         parts = (self.last_name, self.first_name, self.middle_name)
@@ -176,6 +184,10 @@ class Client(AuditMixin, Model):
     def __repr__(self):
         return self.full_name
 
+
+
+event.listen(Client.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 class Guardian(AuditMixin, Model):
     """A parent or other adult responsible for a minor; receives the minor's messages."""

@@ -1,6 +1,6 @@
 """Finding clients and organisations by name, phone, card number, organisation, industry and
 contact position — case- and accent-insensitive in every script, phones in any formatting."""
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -57,12 +57,15 @@ def client_search_condition(text):
         org_ids = select(Organisation.id)
         for word in normalize_text(text).split(" "):
             pattern = _like(word)
-            conditions.append(or_(
-                Client.search_name.like(pattern, escape="\\"),
-                Client.email.like(pattern, escape="\\"),
-                Client.card_number == text.strip(),
-                Client.organisation_id.in_(org_ids.where(_organisation_match(word))),
-            ))
+            # A union of single-column matches, so that each one is answered from its own
+            # index (trigram on PostgreSQL) instead of one scan of every client.
+            conditions.append(Client.id.in_(union(
+                select(Client.id).where(Client.search_name.like(pattern, escape="\\")),
+                select(Client.id).where(Client.email.like(pattern, escape="\\")),
+                select(Client.id).where(Client.card_number == text.strip()),
+                select(Client.id).where(
+                    Client.organisation_id.in_(org_ids.where(_organisation_match(word)))),
+            )))
     return and_(*conditions)
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -323,19 +323,23 @@ def red_pass_ids(passes, on=None):
 
 def client_flags(client_ids, on_date=None):
     """Flags per client: "debt" when the balance is positive, "red_pass" when a live pass is
-    running out. Two queries whatever the number of clients."""
-    ids = list(client_ids)
-    flags = {cid: set() for cid in ids}
-    if not ids:
-        return flags
+    running out. Two queries whatever the number of clients. ``client_ids`` may be a SELECT of
+    client ids, kept in SQL (no bind parameter per client); then only flagged clients are keys."""
+    if isinstance(client_ids, Select):
+        ids, flags = client_ids, {}
+    else:
+        ids = list(client_ids)
+        flags = {cid: set() for cid in ids}
+        if not ids:
+            return flags
     on = on_date or date.today()
     for cid in debtor_ids(ids):
-        flags[cid].add("debt")
+        flags.setdefault(cid, set()).add("debt")
     red = db.session.scalars(
         select(Pass.client_id).join(PassPlan, PassPlan.id == Pass.plan_id)
         .where(Pass.client_id.in_(ids), _running_out_condition(on)).distinct())
     for cid in red:
-        flags[cid].add("red_pass")
+        flags.setdefault(cid, set()).add("red_pass")
     return flags
 
 

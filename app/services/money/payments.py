@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, over, select, union_all
+from sqlalchemy import Select, func, literal, over, select, union_all
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -128,11 +128,14 @@ def client_balance(client_id):
 
 
 def debtor_ids(client_ids=None):
-    """Clients whose balance is positive (they owe), optionally among ``client_ids``."""
+    """Clients whose balance is positive (they owe), optionally among ``client_ids`` — ids, or a
+    SELECT of client ids that stays in SQL (no bind parameter per client)."""
     ledger = _ledger()
     query = select(ledger.c.client_id).group_by(ledger.c.client_id).having(
         func.sum(ledger.c.amount) >= CENT)
-    if client_ids is not None:
+    if isinstance(client_ids, Select):
+        query = query.where(ledger.c.client_id.in_(client_ids))
+    elif client_ids is not None:
         ids = list(client_ids)
         if not ids:
             return set()
@@ -162,15 +165,32 @@ def debt_subqueries():
     return balances, since
 
 
-def debts(limit=None):
+def debts_summary():
+    """(number of clients who owe, total owed), in one query."""
+    balances, _since = debt_subqueries()
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(balances.c.balance), 0))).one()
+    return count, to_money(total)
+
+
+DEBT_ORDERS = ("since", "balance")
+
+
+def debts(limit=None, offset=0, order="since"):
     """The debts list: clients who owe, with the amount and the date of the oldest charge not
-    yet covered by payments (payments pay the oldest charges first), oldest debt first."""
+    yet covered by payments (payments pay the oldest charges first), oldest debt first (or the
+    largest first with ``order="balance"``). Sorted and cut (``limit``, ``offset``) in SQL, so a
+    page costs two queries whatever the number of debtors."""
     balances, since = debt_subqueries()
+    ordering = ((balances.c.balance.desc(), balances.c.client_id) if order == "balance"
+                else (since.c.since.asc(), balances.c.client_id))
     query = (select(balances.c.client_id, balances.c.balance, since.c.since)
              .outerjoin(since, since.c.client_id == balances.c.client_id)
-             .order_by(since.c.since.asc(), balances.c.client_id))
+             .order_by(*ordering))
     if limit:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     rows = db.session.execute(query).all()
     clients = {c.id: c for c in db.session.scalars(
         select(Client).where(Client.id.in_([r.client_id for r in rows])))} if rows else {}

@@ -12,7 +12,7 @@ Rules:
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -25,9 +25,10 @@ from app.services.stock import movements
 def clients_with_overdue_items(client_ids, on_date):
     """Clients among ``client_ids`` holding a lent item whose return date is before ``on_date``.
 
-    Returns a set of client ids, in one query."""
-    ids = list(set(client_ids or ()))
-    if not ids:
+    Returns a set of client ids, in one query. ``client_ids`` may be a SELECT of client ids,
+    kept in SQL (no bind parameter per client)."""
+    ids = client_ids if isinstance(client_ids, Select) else list(set(client_ids or ()))
+    if not isinstance(ids, Select) and not ids:
         return set()
     return set(db.session.scalars(
         select(Loan.client_id).distinct()

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import or_, select, union
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.staff import Employee
-from app.models.timetable import LESSON_CANCELLED, Group, Lesson, Room
+from app.models.timetable import LESSON_CANCELLED, Group, GroupMember, Lesson, Room
 from app.services.timetable import flags as grid_flags
 from app.services.timetable.lessons import members_by_lesson
 
@@ -31,6 +31,22 @@ def grid_settings():
     return start, end, int(config.get("TIMETABLE_SLOT_MINUTES", 30))
 
 
+def _lesson_conditions(start, end, room_id=None, instructor_id=None, group_id=None,
+                       instructor_ids=None, with_cancelled=True):
+    conditions = [Lesson.starts_at >= start, Lesson.starts_at < end]
+    if room_id:
+        conditions.append(Lesson.room_id == room_id)
+    if instructor_id:
+        conditions.append(Lesson.instructor_id == instructor_id)
+    if group_id:
+        conditions.append(Lesson.group_id == group_id)
+    if instructor_ids is not None:
+        conditions.append(Lesson.instructor_id.in_(instructor_ids or [-1]))
+    if not with_cancelled:
+        conditions.append(Lesson.status != LESSON_CANCELLED)
+    return conditions
+
+
 def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
                     instructor_ids=None, with_cancelled=True):
     """Lessons starting in [start, end) with what the grid shows, in one query."""
@@ -38,24 +54,31 @@ def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
              .options(joinedload(Lesson.service), joinedload(Lesson.group),
                       joinedload(Lesson.room), joinedload(Lesson.instructor),
                       joinedload(Lesson.client))
-             .where(Lesson.starts_at >= start, Lesson.starts_at < end)
+             .where(*_lesson_conditions(start, end, room_id, instructor_id, group_id,
+                                        instructor_ids, with_cancelled))
              .order_by(Lesson.starts_at, Lesson.id))
-    if room_id:
-        query = query.where(Lesson.room_id == room_id)
-    if instructor_id:
-        query = query.where(Lesson.instructor_id == instructor_id)
-    if group_id:
-        query = query.where(Lesson.group_id == group_id)
-    if instructor_ids is not None:
-        query = query.where(Lesson.instructor_id.in_(instructor_ids or [-1]))
-    if not with_cancelled:
-        query = query.where(Lesson.status != LESSON_CANCELLED)
     return list(db.session.execute(query).scalars())
 
 
-def red_lesson_ids(lessons, members, on_date):
-    """Lessons with a member who owes money, has a red pass or an overdue lent item."""
-    flags = grid_flags.member_flags({cid for ids in members.values() for cid in ids}, on_date)
+def member_ids_between(start, end, **filters):
+    """A SELECT (not run here) of the clients of the lessons in [start, end) — the members of
+    their groups then, and the clients of individual lessons — for computing their flags in
+    SQL without sending their ids back to the database."""
+    conditions = _lesson_conditions(start, end, **filters)
+    groups = select(Lesson.group_id).where(*conditions, Lesson.group_id.is_not(None))
+    return union(
+        select(GroupMember.client_id).where(
+            GroupMember.group_id.in_(groups), GroupMember.joined_on < end.date(),
+            or_(GroupMember.left_on.is_(None), GroupMember.left_on > start.date())),
+        select(Lesson.client_id).where(*conditions, Lesson.client_id.is_not(None)))
+
+
+def red_lesson_ids(lessons, members, on_date, client_ids=None):
+    """Lessons with a member who owes money, has a red pass or an overdue lent item.
+    ``client_ids`` may be a SELECT of (at least) those members, kept in SQL."""
+    if client_ids is None:
+        client_ids = {cid for ids in members.values() for cid in ids}
+    flags = grid_flags.member_flags(client_ids, on_date)
     red = {lesson.id for lesson in lessons if lesson.status != LESSON_CANCELLED
            and any(flags.get(cid) for cid in members[lesson.id])}
     return red, flags
@@ -123,9 +146,14 @@ def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
         days = [day]
     start = datetime.combine(days[0], time())
     end = datetime.combine(days[-1] + timedelta(days=1), time())
-    lessons = lessons_between(start, end, room_id, instructor_id, group_id, instructor_ids)
-    members = members_by_lesson(lessons)
-    red, _flags = red_lesson_ids(lessons, members, max(days[0], min(date.today(), days[-1])))
+    filters = dict(room_id=room_id, instructor_id=instructor_id, group_id=group_id,
+                   instructor_ids=instructor_ids)
+    lessons = lessons_between(start, end, **filters)
+    members = members_by_lesson(lessons, group_ids=select(Lesson.group_id).where(
+        *_lesson_conditions(start, end, **filters), Lesson.group_id.is_not(None)))
+    red, _flags = red_lesson_ids(lessons, members, max(days[0], min(date.today(), days[-1])),
+                                 client_ids=select(member_ids_between(start, end, **filters)
+                                                   .subquery().c[0]))
 
     if view == WEEK:
         rows = [{"key": d.isoformat(), "label": d, "day": d, "room_id": room_id} for d in days]

@@ -52,13 +52,15 @@ def active_member_filter(on_date):
                 or_(GroupMember.left_on.is_(None), GroupMember.left_on > on_date))
 
 
-def members_by_lesson(lessons):
+def members_by_lesson(lessons, group_ids=None):
     """``{lesson id: [client ids]}``: the group's members on the lesson's date (or the individual
-    lesson's client), in one query for any number of lessons."""
+    lesson's client), in one query for any number of lessons. ``group_ids`` may be a SELECT of
+    (at least) the lessons' groups, kept in SQL instead of one bind parameter per group."""
     result = {lesson.id: ([lesson.client_id] if lesson.client_id else []) for lesson in lessons}
-    group_ids = {lesson.group_id for lesson in lessons if lesson.group_id}
-    if not group_ids:
+    if not any(lesson.group_id for lesson in lessons):
         return result
+    if group_ids is None:
+        group_ids = {lesson.group_id for lesson in lessons if lesson.group_id}
     days = [lesson.starts_at.date() for lesson in lessons if lesson.group_id]
     rows = db.session.execute(
         select(GroupMember.group_id, GroupMember.client_id, GroupMember.joined_on,

@@ -316,6 +316,15 @@ API_CLIENT_COLUMNS = [
 ]
 
 
+# Related records are answered by id and name only (a whole ``manager`` would be the staff
+# user's row, password hash included), joined into the list's one query.
+API_CLIENT_RELATED = ["category.id", "category.name", "source.id", "source.name", "manager.id",
+                      "manager.first_name", "manager.last_name", "organisation.id",
+                      "organisation.short_name"]
+API_CLIENT_READ = [column for column in API_CLIENT_COLUMNS
+                   if column not in ("category", "source", "manager", "organisation")]
+
+
 class ClientApi(RestrictedFieldsApiMixin, _ServiceApi):
     """Clients. POST accepts ``guardians: [{full_name, relation, phone, email}]`` (required for a
     minor) and ``?allow_duplicate=1`` to save despite an existing phone or email."""
@@ -324,9 +333,9 @@ class ClientApi(RestrictedFieldsApiMixin, _ServiceApi):
     datamodel = EagerInterface(Client)
     class_permission_name = "Client"
     openapi_spec_tag = "Clients"
-    list_columns = ["id", "full_name"] + API_CLIENT_COLUMNS
-    show_columns = ["id", "full_name"] + API_CLIENT_COLUMNS + ["guardians.id",
-                                                               "guardians.full_name"]
+    list_columns = ["id", "full_name"] + API_CLIENT_READ + API_CLIENT_RELATED
+    show_columns = ["id", "full_name"] + API_CLIENT_READ + API_CLIENT_RELATED + [
+        "guardians.id", "guardians.full_name"]
     add_columns = list(API_CLIENT_COLUMNS)
     edit_columns = list(API_CLIENT_COLUMNS)
     order_columns = ["last_name", "first_name", "birth_date", "card_number", "medical_notes"]

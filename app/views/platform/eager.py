@@ -1,13 +1,17 @@
 """A datamodel whose list queries load the relations a list shows up front, never one per row."""
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 
 class EagerInterface(SQLAInterface):
     """SQLAInterface that eager-loads ``eager`` relations in its list queries: one extra query
     per relation with ``selectinload`` (fits collections); a subclass may set ``loader`` to
-    ``joinedload`` for many-to-one relations. FAB's REST list (``select_columns`` set) loads its
-    own columns, so nothing is added there."""
+    ``joinedload`` for many-to-one relations.
+
+    FAB's REST list (``select_columns`` set) loads only the columns it names, so a relation it
+    names whole (``"category"``, not ``"category.name"``) would be lazy-loaded once per row:
+    those relations are loaded up front too — many-to-one joined into the same query,
+    collections with one ``selectinload`` query each."""
 
     loader = staticmethod(selectinload)
 
@@ -19,6 +23,16 @@ class EagerInterface(SQLAInterface):
                   page_size=None, select_columns=None, outer_default_load=False):
         query = super().apply_all(query, filters, order_column, order_direction, page, page_size,
                                   select_columns, outer_default_load)
-        if self.eager and not select_columns:
+        if select_columns:
+            options = [self._select_loader(name) for name in dict.fromkeys(select_columns)
+                       if "." not in name and self.is_relation(name)]
+            return query.options(*options) if options else query
+        if self.eager:
             query = query.options(*[self.loader(getattr(self.obj, name)) for name in self.eager])
         return query
+
+    def _select_loader(self, name):
+        attribute = getattr(self.obj, name)
+        if attribute.property.uselist:
+            return selectinload(attribute)
+        return joinedload(attribute)

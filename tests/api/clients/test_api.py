@@ -193,3 +193,47 @@ def test_organisation_api(db, app, api_token):
     assert api.post("/api/v1/organisation/", headers=api_token(FRONT_DESK),
                     json={"short_name": "X"}).status_code == 403
     assert api.get("/api/v1/organisation/", headers=api_token(FRONT_DESK)).status_code == 200
+
+
+def test_list_query_count_constant_in_rows(db, app, api_token, make_user, count_queries):
+    """The API list loads each row's category, source, manager and organisation up front: the
+    number of queries does not grow with the rows (it used to be several per row)."""
+    from tests.factories.clients import make_category, make_organisation, make_source
+
+    headers = api_token(MANAGER)
+    web = app.test_client()
+
+    def add(n):
+        for i in range(n):
+            manager = make_user(MANAGER)
+            make_client(category_id=make_category(f"Cat{i}-{n}").id,
+                        source_id=make_source(f"Src{i}-{n}").id, manager_id=manager.id,
+                        organisation_id=make_organisation().id)
+
+    add(1)
+    with count_queries() as few:
+        response = web.get("/api/v1/client/", headers=headers)
+    assert response.status_code == 200 and response.json["count"] == 1
+    add(12)
+    with count_queries() as many:
+        response = web.get("/api/v1/client/", headers=headers)
+    assert response.status_code == 200 and response.json["count"] == 13
+    rows = response.json["result"]
+    assert all(row["category"]["name"].startswith("Cat") for row in rows)
+    assert all(row["organisation"] and row["manager"] for row in rows)
+    assert many() == few(), (few(), many())
+
+
+def test_related_records_answered_by_id_and_name(db, app, api_token, make_user):
+    manager = make_user(MANAGER)
+    client = make_client(manager_id=manager.id)
+    headers = api_token(MANAGER)
+    web = app.test_client()
+    for url in ("/api/v1/client/", f"/api/v1/client/{client.id}"):
+        response = web.get(url, headers=headers)
+        assert response.status_code == 200
+        row = response.json["result"]
+        row = row[0] if isinstance(row, list) else row
+        assert row["manager"] == {"id": manager.id, "first_name": manager.first_name,
+                                  "last_name": manager.last_name}
+        assert "password" not in response.get_data(as_text=True)

@@ -169,7 +169,7 @@ def test_red_flags_for_debt_red_pass_and_overdue_item(db, monkeypatch):
                for i, g in enumerate((clean, owing, running_out, lending))]
     lent_to = lending.test_clients[0].id
     monkeypatch.setattr("app.services.timetable.flags.clients_with_overdue_items",
-                        lambda ids, on: {lent_to} & set(ids))
+                        lambda ids, on: {lent_to} & set(db.session.scalars(ids)))
     db.session.commit()
     grid = build_grid(today)
     red = {card["id"]: card["red"] for card in grid.lessons}

@@ -470,3 +470,22 @@ def test_stale_edit_is_refused(db, login):
     assert response.status_code == 200
     db.session.remove()
     assert db.session.get(Client, existing.id).first_name == "First"
+
+
+def test_card_computes_the_balance_once(db, login):
+    """The passes and payments sections share one balance query (it was run twice)."""
+    from sqlalchemy import event
+
+    client_app = login(MANAGER)
+    client = make_client()
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        assert client_app.get(f"/clients/{client.id}/card").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert sum("ledger" in s and "charge" in s for s in statements) == 1

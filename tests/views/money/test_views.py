@@ -235,3 +235,35 @@ def test_passes_are_not_edited_by_hand_and_desk_search_finds_clients(login, db):
     assert manager.get("/pass/add").status_code == 404
     found = manager.get("/sales/sell?q=grigor").get_data(as_text=True)
     assert f"?client_id={customer.id}" in found
+
+
+def test_debts_list_is_paginated_with_constant_queries(login, db, count_queries, monkeypatch):
+    """The debts list shows one page of debtors, sorted in SQL, in the same number of queries
+    for 2 debtors as for 12; the total is over all of them."""
+    from app.services.money.payments import add_charge
+    from app.views.money.pages import DebtsView
+
+    monkeypatch.setattr(DebtsView, "page_size", 5)
+    browser = login(ACCOUNTANT)
+
+    def owe(n, start):
+        for i in range(start, start + n):
+            client = make_client(last_name=f"Owes{i:02d}")
+            add_charge(client.id, Decimal(10 + i), "other", on=TODAY - timedelta(days=100 - i))
+        db.session.commit()
+
+    owe(2, 0)
+    with count_queries() as few:
+        page = browser.get("/debts/").get_data(as_text=True)
+    assert "Owes00" in page and "Owes01" in page and 'rel="next"' not in page
+    owe(10, 2)
+    with count_queries() as many:
+        page = browser.get("/debts/").get_data(as_text=True)
+    assert many() == few()
+    assert [f"Owes{i:02d}" in page for i in (0, 4, 5)] == [True, True, False]
+    assert 'rel="next"' in page and "186.00" in page  # 10 + 11 + … + 21, every debtor
+    last = browser.get("/debts/?page=3").get_data(as_text=True)
+    assert "Owes10" in last and "Owes11" in last and "Owes09" not in last
+    largest = browser.get("/debts/?order=balance").get_data(as_text=True)
+    assert "Owes11" in largest and "Owes00" not in largest
+    assert browser.get("/debts/?page=x&order=';drop").status_code == 200

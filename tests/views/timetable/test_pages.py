@@ -260,3 +260,30 @@ def test_attendance_page_says_what_happened_to_each_client(db, login):
     assert f"{with_pass.full_name}: already marked" in again
     db.session.expire_all()
     assert db.session.get(Pass, passes[0].id).sessions_used == 1
+
+
+def test_grid_statements_do_not_list_the_members(db, login):
+    """The members' flags are computed in SQL from the lessons shown: no statement carries one
+    bind parameter per member (a day of 900 lessons used to send thousands-long ``IN`` lists)."""
+    from sqlalchemy import event
+
+    client = login(MANAGER)
+
+    def largest_statement(members):
+        group = make_group(members=members)
+        give_passes(group.test_clients, group.service)
+        make_lesson(group, starts_at=at(7 + members // 10))
+        db.session.commit()
+        sizes = []
+
+        def before(conn, cursor, statement, parameters, *args):
+            sizes.append(len(parameters) if isinstance(parameters, (list, tuple, dict)) else 0)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            assert client.get(f"/timetable/?date={TODAY.isoformat()}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        return max(sizes)
+
+    assert largest_statement(2) == largest_statement(40)

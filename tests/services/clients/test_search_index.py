@@ -1,0 +1,36 @@
+"""Client search by name, phone or email is answered from an index on PostgreSQL (pg_trgm GIN
+indexes on the normalized columns); SQLite has none and scans, with the same results."""
+from sqlalchemy import inspect, select, text
+
+from app.models.clients import Client
+from app.services.clients.search import client_search_condition, search_clients
+from tests.factories.clients import make_client
+
+
+def _plan(db, condition):
+    compiled = select(Client.id).where(condition).compile(
+        db.engine, compile_kwargs={"render_postcompile": True})
+    connection = db.session.connection()
+    connection.execute(text("SET LOCAL enable_seqscan = off"))
+    return "\n".join(row[0] for row in connection.exec_driver_sql(
+        f"EXPLAIN {compiled}", compiled.params))
+
+
+def test_name_phone_and_email_search_use_the_trigram_indexes(db):
+    make_client(first_name="Артём", last_name="Ёлкин", phone="+33 6 12 34 56 78",
+                email="artem@example.org")
+    make_client(first_name="Léa", last_name="Dubois")
+    assert [c.last_name for c in search_clients("елк")] == ["Ёлкин"]
+    assert [c.last_name for c in search_clients("lea dub")] == ["Dubois"]
+    assert [c.last_name for c in search_clients("06 12 34")] == ["Ёлкин"]
+    indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("client")}
+    trigram = {"ix_client_search_name_trgm", "ix_client_phone_digits_trgm",
+               "ix_client_email_trgm"}
+    if db.engine.dialect.name != "postgresql":
+        assert not indexes & trigram  # SQLite: no trigram index, the search scans
+        return
+    assert trigram <= indexes
+    name_plan = _plan(db, client_search_condition("елк"))
+    assert "ix_client_search_name_trgm" in name_plan and "Seq Scan on client" not in name_plan
+    phone_plan = _plan(db, client_search_condition("06 12 34"))
+    assert "ix_client_phone_digits_trgm" in phone_plan
