@@ -1,14 +1,14 @@
 """Client name, phone and email search: pg_trgm GIN indexes (PostgreSQL only; issue 20).
 
 Revision ID: b7e1c2d3f4a5
-Revises: 3589b8076edc
+Revises: f6b4bbe4854a
 Create Date: 2026-11-27 16:40:00
 
 """
 from alembic import op
 
 revision = 'b7e1c2d3f4a5'
-down_revision = '3589b8076edc'
+down_revision = 'f6b4bbe4854a'
 branch_labels = None
 depends_on = None
 
