@@ -117,8 +117,9 @@ def cron():
 def translate_extract():
     """Extract strings from code and templates (plus FAB's) into translations/messages.pot."""
     from app.services.platform import translations
+    from app.views.platform.base import GENERATED_MESSAGES
 
-    click.echo(f"{translations.extract()} messages in the template")
+    click.echo(f"{translations.extract(GENERATED_MESSAGES)} messages in the template")
 
 
 @translate_cli.command("update")

@@ -20,7 +20,9 @@ TRANSLATIONS = os.path.join(ROOT, "translations")
 POT = os.path.join(TRANSLATIONS, "messages.pot")
 LANGUAGES = ("ru", "fr", "uk", "hy")
 FAB_TRANSLATIONS = os.path.join(os.path.dirname(flask_appbuilder.__file__), "translations")
-KEYWORDS = ["_", "gettext", "ngettext:1,2", "lazy_gettext", "_l", "__"]
+import datetime  # noqa: E402
+
+_FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def _pybabel(*args):
@@ -48,20 +50,50 @@ def _write(path, catalog):
         write_po(handle, catalog, width=100, omit_header=False)
 
 
-def extract():
-    """Scan code and templates, then add FAB's own msgids, into ``translations/messages.pot``."""
-    keyword_args = []
-    for keyword in KEYWORDS:
-        keyword_args += ["-k", keyword]
-    _pybabel("extract", "-F", os.path.join(ROOT, "babel.cfg"), "--no-default-keywords",
-             *keyword_args, "--sort-by-file", "-w", "100", "-o", POT, ROOT)
-    template = _read(POT)
+KEYWORDS_MAP = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "__": None,
+                "ngettext": (1, 2), "lazy_ngettext": (1, 2), "_n": (1, 2),
+                "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "_p": ((1, "c"), 2),
+                "npgettext": ((1, "c"), 2, 3)}
+OUR_SOURCES = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
+# FAB's Python and templates: the strings its pages show ("Select Value", "Add", "Cancel"…).
+FAB_SOURCES = [("**.py", "python"), ("templates/**.html", "jinja2")]
+FAB_SKIP = ("cli.py", "console.py", "const.py", "tests/", "translations/")
+JINJA_OPTIONS = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols", "silent": "false"}
+
+
+def _extract_dir(catalog, directory, method_map, prefix, skip=()):
+    from babel.messages.extract import extract_from_dir
+
+    options = {pattern: JINJA_OPTIONS for pattern, method in method_map if method == "jinja2"}
+    for filename, lineno, message, comments, context in extract_from_dir(
+            directory, method_map, options, keywords=KEYWORDS_MAP, strip_comment_tags=True):
+        if any(part in filename for part in skip):
+            continue
+        location = (prefix + filename.replace(os.sep, "/"), lineno)
+        catalog.add(message, None, [location], auto_comments=comments, context=context)
+
+
+def extract(generated=()):
+    """Scan our code and templates, FAB's code and templates, and the messages Tessera generates
+    at start-up (``generated``: titles and labels FAB derives from names), into
+    ``translations/messages.pot``. Locations are relative to the repository (FAB's prefixed with
+    ``flask_appbuilder/``), so running it again rewrites nothing that did not change."""
+    template = Catalog(project="Tessera", copyright_holder="Tessera", fuzzy=False,
+                       charset="utf-8")
+    _extract_dir(template, ROOT, OUR_SOURCES, "")
+    _extract_dir(template, os.path.dirname(flask_appbuilder.__file__), FAB_SOURCES,
+                 "flask_appbuilder/", FAB_SKIP)
     fab_template = _read_fab("ru")
     for message in fab_template:
         if message.id and message.id not in template:
-            template.add(message.id, locations=[("flask_appbuilder", 0)],
+            template.add(message.id, locations=[("flask_appbuilder/translations", 0)],
                          flags=message.flags - {"fuzzy"})
-    _write(POT, template)
+    for msgid in sorted(set(generated)):
+        if msgid and msgid not in template:
+            template.add(msgid, locations=[("app/views/platform/base.py", 0)])
+    template.creation_date = template.revision_date = _FIXED_DATE
+    with open(POT, "wb") as handle:
+        write_po(handle, template, width=100, sort_by_file=True)
     return len(template)
 
 
