@@ -107,6 +107,39 @@ def update():
         else:
             _pybabel("init", "-i", POT, "-d", TRANSLATIONS, "-l", lang, "-w", "100")
         _prefill_from_fab(lang, po)
+        fix_plural_forms(lang, po)
+
+
+# Plural rules Babel gets wrong for our languages (CLDR: Armenian has "one" for 0 and 1, "other").
+PLURAL_FORMS = {"hy": "nplurals=2; plural=(n > 1);"}
+
+
+def fix_plural_forms(lang, po):
+    """Write the language's real Plural-Forms header and give every plural entry as many forms
+    (a missing form repeats the last one a translator wrote)."""
+    rule = PLURAL_FORMS.get(lang)
+    if rule is None:
+        return False
+    with open(po, encoding="utf-8") as handle:
+        text = handle.read()
+    nplurals = int(re.search(r"nplurals=(\d+)", rule).group(1))
+    header = '"Plural-Forms: %s\\n"' % rule
+    fixed = re.sub(r'"Plural-Forms: [^"]*\\n"', lambda _m: header, text, count=1)
+
+    def forms(block):
+        found = re.findall(r'^msgstr\[(\d+)\] (".*"(?:\n".*")*)$', block, flags=re.M)
+        if len(found) >= nplurals:
+            return block
+        last = found[-1][1] if found else '""'
+        extra = "".join(f"\nmsgstr[{i}] {last}" for i in range(len(found), nplurals))
+        return block + extra
+
+    fixed = re.sub(r'^msgid_plural .*\n(?:msgstr\[\d+\] ".*"(?:\n".*")*\n?)+',
+                   lambda m: forms(m.group(0).rstrip("\n")) + "\n", fixed, flags=re.M)
+    if fixed != text:
+        with open(po, "w", encoding="utf-8") as handle:
+            handle.write(fixed)
+    return fixed != text
 
 
 def _prefill_from_fab(lang, po):
@@ -156,8 +189,58 @@ def import_json(path, overwrite=False):
     return filled
 
 
-def compile_catalogs():
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[sdif]|%%")
+BROKEN_PLACEHOLDER = re.compile(r"%\((?!\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
+
+
+def _placeholders(text):
+    return sorted(m.group(0) for m in PLACEHOLDER.finditer(text or "") if m.group(0) != "%%")
+
+
+def placeholder_problems(lang):
+    """Entries whose translation's placeholders differ from the source's: ``[(msgid, why)]``.
+    ``crash`` problems (an unknown or malformed placeholder) would make the page fail."""
+    catalog = _read(os.path.join(TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"), lang)
+    problems = []
+    for message in catalog:
+        if not message.id or not _translated(message):
+            continue
+        ids = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+        strings = list(message.string) if isinstance(message.string, (list, tuple)) \
+            else [message.string]
+        source = set()
+        for msgid in ids:
+            source |= set(_placeholders(msgid))
+        for string in strings:
+            mine = set(_placeholders(string))
+            if BROKEN_PLACEHOLDER.search(string or "") or mine - source:
+                problems.append((ids[0], "crash", string))
+            elif len(ids) == 1 and mine != source and "%" in ids[0]:
+                problems.append((ids[0], "missing", string))
+    return problems
+
+
+class CatalogRefused(Exception):
+    """A catalog would crash a page: nothing was compiled."""
+
+
+def compile_catalogs(languages=None):
+    """Compile every catalog to .mo, refusing (before writing anything) a catalog with a broken
+    placeholder: a page formatting such a string would fail."""
+    languages = languages or installed_languages()
+    crashes = {lang: [p for p in placeholder_problems(lang) if p[1] == "crash"]
+               for lang in languages}
+    crashes = {lang: found for lang, found in crashes.items() if found}
+    if crashes:
+        raise CatalogRefused(crashes)
     _pybabel("compile", "-d", TRANSLATIONS, "--use-fuzzy")
+
+
+def installed_languages():
+    """The languages with a catalog under translations/ (adding one is ``translate add``)."""
+    return tuple(sorted(
+        name for name in os.listdir(TRANSLATIONS)
+        if os.path.exists(os.path.join(TRANSLATIONS, name, "LC_MESSAGES", "messages.po"))))
 
 
 def _translated(message):
