@@ -117,9 +117,10 @@ def cron():
 def translate_extract():
     """Extract strings from code and templates (plus FAB's) into translations/messages.pot."""
     from app.services.platform import translations
-    from app.views.platform.base import GENERATED_MESSAGES
+    from app.views.platform.base import GENERATED_MESSAGES, audited_field_messages
 
-    click.echo(f"{translations.extract(GENERATED_MESSAGES)} messages in the template")
+    generated = GENERATED_MESSAGES | audited_field_messages()
+    click.echo(f"{translations.extract(generated)} messages in the template")
 
 
 @translate_cli.command("update")

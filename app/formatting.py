@@ -51,6 +51,33 @@ CODE_LABELS = {}
 # (table, column) -> translated field label, registered by the views' label_columns
 FIELD_LABELS = {}
 TABLE_LABELS = {}
+# tables without a page of their own, for the audit log ("course_participant #8")
+TABLE_LABELS.update({
+    "security_event": _l("Security event"),
+    "cash_shift": _l("Cash shift"),
+    "document_template": _l("Document template"),
+    "payroll": _l("Payroll"),
+    "pass_plan_service": _l("Service of a pass plan"),
+    "client_document": _l("Client's document"),
+    "client_manager_assignment": _l("Client's manager"),
+    "client_tag": _l("Client's tag"),
+    "lesson": _l("Lesson"),
+    "charge": _l("Charge"),
+    "pass_extension": _l("Pass extension"),
+    "pass_freeze": _l("Pass freeze"),
+    "pass_service": _l("Service of a pass"),
+    "payroll_line": _l("Payroll line"),
+    "stock_sale_line": _l("Shop sale line"),
+    "bonus_transaction": _l("Bonus points movement"),
+    "course_registration": _l("Course registration"),
+    "document": _l("Document"),
+    "gift_certificate_redemption": _l("Gift certificate redemption"),
+    "session_write_off": _l("Session write-off"),
+    "stock_sale_payment": _l("Shop sale payment"),
+    "attendance": _l("Attendance"),
+    "course_participant": _l("Course participant"),
+    "course_attendance": _l("Course attendance"),
+})
 _ISO_DATETIME = _re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:?\d\d|Z)?$")
 _ISO_DATE = _re.compile(r"^\d{4}-\d\d-\d\d$")
 _CODE = _re.compile(r"^[a-z][a-z0-9_]*$")

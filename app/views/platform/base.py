@@ -55,6 +55,27 @@ API_ACTIONS = {
 }
 
 
+def audited_field_messages():
+    """The audit log's field names with no page label ("Starts at"): msgids for extraction."""
+    from sqlalchemy import inspect
+
+    from app.models.base import AuditMixin
+
+    messages, pending = set(), list(AuditMixin.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not hasattr(model, "__tablename__"):
+            continue
+        for column in inspect(model).columns:
+            key = column.key
+            if (model.__tablename__, key) in formatting.FIELD_LABELS or (
+                    key.endswith("_id") and (model.__tablename__, key[:-3]) in formatting.FIELD_LABELS):
+                continue
+            messages.add(key.replace("_", " ").capitalize())
+    return messages
+
+
 class TesseraModelView(ModelView):
     """A ModelView whose permissions are the resource's read/write/delete actions.
 
@@ -88,6 +109,14 @@ class TesseraModelView(ModelView):
                 GENERATED_MESSAGES.add(title)
                 setattr(self, attr, _l(title))
         self.title = self.list_title
+
+    def _gen_labels_columns(self, list_columns):
+        """FAB's prettified column labels, made translatable before FAB builds forms with them."""
+        for column in list_columns:
+            if not self.label_columns.get(column):
+                msgid = self._prettify_column(column)
+                GENERATED_MESSAGES.add(msgid)
+                self.label_columns[column] = _l(msgid)
 
     def _translate_generated(self):
         """Column labels FAB prettified from column names ("Created By") are translated too,
