@@ -117,8 +117,10 @@ def cron():
 def translate_extract():
     """Extract strings from code and templates (plus FAB's) into translations/messages.pot."""
     from app.services.platform import translations
+    from app.views.platform.base import GENERATED_MESSAGES, audited_field_messages
 
-    click.echo(f"{translations.extract()} messages in the template")
+    generated = GENERATED_MESSAGES | audited_field_messages()
+    click.echo(f"{translations.extract(generated)} messages in the template")
 
 
 @translate_cli.command("update")
@@ -134,7 +136,13 @@ def translate_compile():
     """Compile catalogs to .mo files."""
     from app.services.platform import translations
 
-    translations.compile_catalogs()
+    try:
+        translations.compile_catalogs()
+    except translations.CatalogRefused as exc:
+        for lang, found in exc.args[0].items():
+            for msgid, _why, string in found:
+                click.echo(f"{lang}: broken placeholder in {string!r} (for {msgid!r})", err=True)
+        raise click.ClickException("nothing compiled: fix the broken placeholders first")
 
 
 @translate_cli.command("import")
@@ -154,11 +162,17 @@ def translate_check():
     from app.services.platform import translations
 
     gaps = translations.gaps()
+    failed = False
     for lang, missing in gaps.items():
         click.echo(f"{lang}: {len(missing)} untranslated or fuzzy")
         for msgid in missing[:50]:
             click.echo(f"    {msgid}")
-    if any(gaps.values()):
+        problems = translations.placeholder_problems(lang)
+        click.echo(f"{lang}: {len(problems)} placeholder mismatches")
+        for msgid, why, string in problems[:50]:
+            click.echo(f"    {why}: {msgid!r} -> {string!r}")
+        failed = failed or bool(missing) or bool(problems)
+    if failed:
         sys.exit(1)
 
 

@@ -32,3 +32,156 @@ def register(app):
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["fdate"] = date
     app.jinja_env.filters["fdatetime"] = datetime_
+    register_values(app)
+
+
+# --- one formatter for every value a page shows (lists, show pages, the card, the audit log) ---
+import datetime as _dt  # noqa: E402
+import enum as _enum  # noqa: E402
+import re as _re  # noqa: E402
+
+from babel.dates import format_time  # noqa: E402
+from flask_babel import gettext as _gettext, lazy_gettext as _l  # noqa: E402
+
+YES, NO = _l("Yes"), _l("No")
+WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
+            _l("Saturday"), _l("Sunday"))
+# code -> translated label, registered by the views' label tables (e.g. "per_participant")
+CODE_LABELS = {}
+# (table, column) -> translated field label, registered by the views' label_columns
+FIELD_LABELS = {}
+TABLE_LABELS = {}
+# tables without a page of their own, for the audit log ("course_participant #8")
+TABLE_LABELS.update({
+    "security_event": _l("Security event"),
+    "cash_shift": _l("Cash shift"),
+    "document_template": _l("Document template"),
+    "payroll": _l("Payroll"),
+    "pass_plan_service": _l("Service of a pass plan"),
+    "client_document": _l("Client's document"),
+    "client_manager_assignment": _l("Client's manager"),
+    "client_tag": _l("Client's tag"),
+    "lesson": _l("Lesson"),
+    "charge": _l("Charge"),
+    "pass_extension": _l("Pass extension"),
+    "pass_freeze": _l("Pass freeze"),
+    "pass_service": _l("Service of a pass"),
+    "payroll_line": _l("Payroll line"),
+    "stock_sale_line": _l("Shop sale line"),
+    "bonus_transaction": _l("Bonus points movement"),
+    "course_registration": _l("Course registration"),
+    "document": _l("Document"),
+    "gift_certificate_redemption": _l("Gift certificate redemption"),
+    "session_write_off": _l("Session write-off"),
+    "stock_sale_payment": _l("Shop sale payment"),
+    "attendance": _l("Attendance"),
+    "course_participant": _l("Course participant"),
+    "course_attendance": _l("Course attendance"),
+})
+_ISO_DATETIME = _re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:?\d\d|Z)?$")
+_ISO_DATE = _re.compile(r"^\d{4}-\d\d-\d\d$")
+_CODE = _re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def register_codes(labels):
+    """Let ``value`` show these codes (``{"planned": _l("Planned")}``) as their labels."""
+    for code, label in labels.items():
+        if isinstance(code, str):
+            CODE_LABELS.setdefault(code, label)
+    return labels
+
+
+_scanned = []
+
+
+def _code_labels():
+    """The label tables of every loaded Tessera module (``STATUS_LABELS = {"active": _l(…)}``),
+    gathered once: a code stored as text is shown as its label wherever it appears."""
+    if not _scanned:
+        import sys
+
+        from flask_babel.speaklater import LazyString
+
+        for name, module in list(sys.modules.items()):
+            if not name.startswith("app.") or module is None:
+                continue
+            for attr, table in list(vars(module).items()):
+                if attr.endswith("_LABELS") and isinstance(table, dict) and table and all(
+                        isinstance(k, str) and _CODE.match(k) and isinstance(v, (str, LazyString))
+                        for k, v in table.items()):
+                    register_codes(table)
+        _scanned.append(True)
+    return CODE_LABELS
+
+
+def weekday(number):
+    """0 (Monday) … 6 (Sunday) -> the day's translated name."""
+    try:
+        return str(WEEKDAYS[int(number)])
+    except (TypeError, ValueError, IndexError):
+        return "" if number is None else str(number)
+
+
+def value(obj):
+    """Any column value as the reader should see it: blank for none, translated yes/no, dates
+    and times in the locale's format without microseconds, enums and codes as their labels."""
+    if obj is None:
+        return ""
+    if isinstance(obj, bool):
+        return str(YES if obj else NO)
+    if isinstance(obj, _dt.datetime):
+        return datetime_(obj)
+    if isinstance(obj, _dt.date):
+        return date(obj)
+    if isinstance(obj, _dt.time):
+        return format_time(obj, format="short", locale=_locale())
+    if isinstance(obj, _enum.Enum):
+        return str(_code_labels().get(obj.value, obj.name.replace("_", " ").capitalize()))
+    if isinstance(obj, str):
+        return stored_text(obj)
+    if isinstance(obj, (list, tuple, set)):
+        return ", ".join(value(item) for item in obj)
+    return obj
+
+
+def stored_text(text):
+    """A value kept as text (the audit log's before/after): the same rules as ``value``."""
+    if text in ("True", "False"):
+        return str(YES if text == "True" else NO)
+    if text in ("None", ""):
+        return ""
+    if _ISO_DATETIME.match(text):
+        try:
+            return datetime_(_dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+        except ValueError:
+            return text
+    if _ISO_DATE.match(text):
+        try:
+            return date(_dt.date.fromisoformat(text))
+        except ValueError:
+            return text
+    if _CODE.match(text) and text in _code_labels():
+        return str(CODE_LABELS[text])
+    return text
+
+
+def field_label(table, field):
+    """The translated label of a table's column (the audit log's "Field")."""
+    label = FIELD_LABELS.get((table, field))
+    if label is None and field and field.endswith("_id"):
+        label = FIELD_LABELS.get((table, field[:-3]))
+    if label is None:
+        label = _gettext(field.replace("_", " ").capitalize()) if field else ""
+    return str(label)
+
+
+def table_label(table):
+    label = TABLE_LABELS.get(table)
+    return str(label) if label is not None else _gettext(table.replace("_", " ").capitalize())
+
+
+def register_values(app):
+    app.jinja_env.filters["fvalue"] = value
+    app.jinja_env.filters["fweekday"] = weekday
+    app.jinja_env.filters["ffield"] = field_label
+    app.jinja_env.filters["ftable"] = table_label

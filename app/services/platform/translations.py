@@ -20,7 +20,9 @@ TRANSLATIONS = os.path.join(ROOT, "translations")
 POT = os.path.join(TRANSLATIONS, "messages.pot")
 LANGUAGES = ("ru", "fr", "uk", "hy")
 FAB_TRANSLATIONS = os.path.join(os.path.dirname(flask_appbuilder.__file__), "translations")
-KEYWORDS = ["_", "gettext", "ngettext:1,2", "lazy_gettext", "_l", "__"]
+import datetime  # noqa: E402
+
+_FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def _pybabel(*args):
@@ -48,20 +50,50 @@ def _write(path, catalog):
         write_po(handle, catalog, width=100, omit_header=False)
 
 
-def extract():
-    """Scan code and templates, then add FAB's own msgids, into ``translations/messages.pot``."""
-    keyword_args = []
-    for keyword in KEYWORDS:
-        keyword_args += ["-k", keyword]
-    _pybabel("extract", "-F", os.path.join(ROOT, "babel.cfg"), "--no-default-keywords",
-             *keyword_args, "--sort-by-file", "-w", "100", "-o", POT, ROOT)
-    template = _read(POT)
+KEYWORDS_MAP = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "__": None,
+                "ngettext": (1, 2), "lazy_ngettext": (1, 2), "_n": (1, 2),
+                "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "_p": ((1, "c"), 2),
+                "npgettext": ((1, "c"), 2, 3)}
+OUR_SOURCES = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
+# FAB's Python and templates: the strings its pages show ("Select Value", "Add", "Cancel"…).
+FAB_SOURCES = [("**.py", "python"), ("templates/**.html", "jinja2")]
+FAB_SKIP = ("cli.py", "console.py", "const.py", "tests/", "translations/")
+JINJA_OPTIONS = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols", "silent": "false"}
+
+
+def _extract_dir(catalog, directory, method_map, prefix, skip=()):
+    from babel.messages.extract import extract_from_dir
+
+    options = {pattern: JINJA_OPTIONS for pattern, method in method_map if method == "jinja2"}
+    for filename, lineno, message, comments, context in extract_from_dir(
+            directory, method_map, options, keywords=KEYWORDS_MAP, strip_comment_tags=True):
+        if any(part in filename for part in skip):
+            continue
+        location = (prefix + filename.replace(os.sep, "/"), lineno)
+        catalog.add(message, None, [location], auto_comments=comments, context=context)
+
+
+def extract(generated=()):
+    """Scan our code and templates, FAB's code and templates, and the messages Tessera generates
+    at start-up (``generated``: titles and labels FAB derives from names), into
+    ``translations/messages.pot``. Locations are relative to the repository (FAB's prefixed with
+    ``flask_appbuilder/``), so running it again rewrites nothing that did not change."""
+    template = Catalog(project="Tessera", copyright_holder="Tessera", fuzzy=False,
+                       charset="utf-8")
+    _extract_dir(template, ROOT, OUR_SOURCES, "")
+    _extract_dir(template, os.path.dirname(flask_appbuilder.__file__), FAB_SOURCES,
+                 "flask_appbuilder/", FAB_SKIP)
     fab_template = _read_fab("ru")
     for message in fab_template:
         if message.id and message.id not in template:
-            template.add(message.id, locations=[("flask_appbuilder", 0)],
+            template.add(message.id, locations=[("flask_appbuilder/translations", 0)],
                          flags=message.flags - {"fuzzy"})
-    _write(POT, template)
+    for msgid in sorted(set(generated)):
+        if msgid and msgid not in template:
+            template.add(msgid, locations=[("app/views/platform/base.py", 0)])
+    template.creation_date = template.revision_date = _FIXED_DATE
+    with open(POT, "wb") as handle:
+        write_po(handle, template, width=100, sort_by_file=True)
     return len(template)
 
 
@@ -75,6 +107,39 @@ def update():
         else:
             _pybabel("init", "-i", POT, "-d", TRANSLATIONS, "-l", lang, "-w", "100")
         _prefill_from_fab(lang, po)
+        fix_plural_forms(lang, po)
+
+
+# Plural rules Babel gets wrong for our languages (CLDR: Armenian has "one" for 0 and 1, "other").
+PLURAL_FORMS = {"hy": "nplurals=2; plural=(n > 1);"}
+
+
+def fix_plural_forms(lang, po):
+    """Write the language's real Plural-Forms header and give every plural entry as many forms
+    (a missing form repeats the last one a translator wrote)."""
+    rule = PLURAL_FORMS.get(lang)
+    if rule is None:
+        return False
+    with open(po, encoding="utf-8") as handle:
+        text = handle.read()
+    nplurals = int(re.search(r"nplurals=(\d+)", rule).group(1))
+    header = '"Plural-Forms: %s\\n"' % rule
+    fixed = re.sub(r'"Plural-Forms: [^"]*\\n"', lambda _m: header, text, count=1)
+
+    def forms(block):
+        found = re.findall(r'^msgstr\[(\d+)\] (".*"(?:\n".*")*)$', block, flags=re.M)
+        if len(found) >= nplurals:
+            return block
+        last = found[-1][1] if found else '""'
+        extra = "".join(f"\nmsgstr[{i}] {last}" for i in range(len(found), nplurals))
+        return block + extra
+
+    fixed = re.sub(r'^msgid_plural .*\n(?:msgstr\[\d+\] ".*"(?:\n".*")*\n?)+',
+                   lambda m: forms(m.group(0).rstrip("\n")) + "\n", fixed, flags=re.M)
+    if fixed != text:
+        with open(po, "w", encoding="utf-8") as handle:
+            handle.write(fixed)
+    return fixed != text
 
 
 def _prefill_from_fab(lang, po):
@@ -124,8 +189,58 @@ def import_json(path, overwrite=False):
     return filled
 
 
-def compile_catalogs():
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[sdif]|%%")
+BROKEN_PLACEHOLDER = re.compile(r"%\((?!\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
+
+
+def _placeholders(text):
+    return sorted(m.group(0) for m in PLACEHOLDER.finditer(text or "") if m.group(0) != "%%")
+
+
+def placeholder_problems(lang):
+    """Entries whose translation's placeholders differ from the source's: ``[(msgid, why)]``.
+    ``crash`` problems (an unknown or malformed placeholder) would make the page fail."""
+    catalog = _read(os.path.join(TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"), lang)
+    problems = []
+    for message in catalog:
+        if not message.id or not _translated(message):
+            continue
+        ids = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+        strings = list(message.string) if isinstance(message.string, (list, tuple)) \
+            else [message.string]
+        source = set()
+        for msgid in ids:
+            source |= set(_placeholders(msgid))
+        for string in strings:
+            mine = set(_placeholders(string))
+            if BROKEN_PLACEHOLDER.search(string or "") or mine - source:
+                problems.append((ids[0], "crash", string))
+            elif len(ids) == 1 and mine != source and "%" in ids[0]:
+                problems.append((ids[0], "missing", string))
+    return problems
+
+
+class CatalogRefused(Exception):
+    """A catalog would crash a page: nothing was compiled."""
+
+
+def compile_catalogs(languages=None):
+    """Compile every catalog to .mo, refusing (before writing anything) a catalog with a broken
+    placeholder: a page formatting such a string would fail."""
+    languages = languages or installed_languages()
+    crashes = {lang: [p for p in placeholder_problems(lang) if p[1] == "crash"]
+               for lang in languages}
+    crashes = {lang: found for lang, found in crashes.items() if found}
+    if crashes:
+        raise CatalogRefused(crashes)
     _pybabel("compile", "-d", TRANSLATIONS, "--use-fuzzy")
+
+
+def installed_languages():
+    """The languages with a catalog under translations/ (adding one is ``translate add``)."""
+    return tuple(sorted(
+        name for name in os.listdir(TRANSLATIONS)
+        if os.path.exists(os.path.join(TRANSLATIONS, name, "LC_MESSAGES", "messages.po"))))
 
 
 def _translated(message):

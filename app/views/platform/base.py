@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
+from app import formatting
 from app.security import register_menu
 from app.services.platform.errors import Conflict, DomainError
 
@@ -28,6 +29,9 @@ RELATED_LIST_MESSAGE = _l("A list of ids of existing records is expected here.")
 RELATED_MISSING_MESSAGE = _l("No record has this id.")
 MAX_DB_INTEGER = 2**31 - 1
 INTEGRITY_MESSAGE = _l("This would duplicate or break a link to another record; nothing was saved.")
+
+# msgids built at start-up ("Add Tag", "Created By"): `flask translate extract` adds them.
+GENERATED_MESSAGES = set()
 
 # ModelView method -> action; FAB then checks can_<action> on the view's resource.
 MODELVIEW_ACTIONS = {
@@ -51,6 +55,27 @@ API_ACTIONS = {
 }
 
 
+def audited_field_messages():
+    """The audit log's field names with no page label ("Starts at"): msgids for extraction."""
+    from sqlalchemy import inspect
+
+    from app.models.base import AuditMixin
+
+    messages, pending = set(), list(AuditMixin.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not hasattr(model, "__tablename__"):
+            continue
+        for column in inspect(model).columns:
+            key = column.key
+            if (model.__tablename__, key) in formatting.FIELD_LABELS or (
+                    key.endswith("_id") and (model.__tablename__, key[:-3]) in formatting.FIELD_LABELS):
+                continue
+            messages.add(key.replace("_", " ").capitalize())
+    return messages
+
+
 class TesseraModelView(ModelView):
     """A ModelView whose permissions are the resource's read/write/delete actions.
 
@@ -71,6 +96,50 @@ class TesseraModelView(ModelView):
             if self.edit_columns and "row_version" not in self.edit_columns:
                 self.edit_columns = list(self.edit_columns) + ["row_version"]
         super().__init__(**kwargs)
+        self._translate_generated()
+        self._format_every_column()
+
+    def _init_titles(self):
+        """FAB builds "Add Tag" from the class name in English: the generated titles become
+        messages of their own (extracted by ``flask translate extract``)."""
+        super()._init_titles()
+        for attr in ("list_title", "add_title", "edit_title", "show_title"):
+            title = getattr(self, attr)
+            if isinstance(title, str):
+                GENERATED_MESSAGES.add(title)
+                setattr(self, attr, _l(title))
+        self.title = self.list_title
+
+    def _gen_labels_columns(self, list_columns):
+        """FAB's prettified column labels, made translatable before FAB builds forms with them."""
+        for column in list_columns:
+            if not self.label_columns.get(column):
+                msgid = self._prettify_column(column)
+                GENERATED_MESSAGES.add(msgid)
+                self.label_columns[column] = _l(msgid)
+
+    def _translate_generated(self):
+        """Column labels FAB prettified from column names ("Created By") are translated too,
+        and registered for the audit log's field names."""
+        table = getattr(self.datamodel.obj, "__tablename__", None)
+        for column, label in list(self.label_columns.items()):
+            if isinstance(label, str):
+                GENERATED_MESSAGES.add(label)
+                label = self.label_columns[column] = _l(label)
+            if table:
+                formatting.FIELD_LABELS.setdefault((table, column), label)
+        if table and table not in formatting.TABLE_LABELS:
+            name = self._prettify_name(type(self.datamodel.obj).__name__)
+            GENERATED_MESSAGES.add(name)
+            formatting.TABLE_LABELS[table] = _l(name)
+
+    def _format_every_column(self):
+        """Every shown column without its own formatter goes through the one formatter: no raw
+        None/True/False, dates without microseconds, codes as labels."""
+        formatters = dict(self.formatters_columns or {})
+        for column in set(self.list_columns or []) | set(self.show_columns or []):
+            formatters.setdefault(column, formatting.value)
+        self.formatters_columns = formatters
 
     @expose("/download/<string:filename>")
     @has_access

@@ -415,7 +415,7 @@ def test_card_audit_history_for_managers_only(db, login):
     db.session.commit()
     manager_page = login(MANAGER).get(f"/clients/{patient.id}/card").get_data(as_text=True)
     history = manager_page[manager_page.index('id="audit"'):]
-    assert "second note" in history and ">notes<" in history
+    assert "second note" in history and ">Notes<" in history  # the field's label, not its name
     desk_page = login(FRONT_DESK).get(f"/clients/{patient.id}/card").get_data(as_text=True)
     assert "Audit history" not in desk_page and "Audited" in desk_page
 
