@@ -63,6 +63,7 @@ GRANTS = {
         ("Holiday", RWD),
         ("Timetable", (R,)),
         ("Attendance", RW + ("undo",)),
+        ("LessonResult", RW),
         ("CheckIn", RW),
         # --- staff ---
         ("Employee", (R,)),
@@ -135,6 +136,7 @@ GRANTS = {
         ("Attendance", RW),
         ("Payslip", (R,)),
         ("Course", (R, "mark")),  # the sessions of own courses (services check "own")
+        ("LessonResult", RW),  # marks and observations at own lessons (services check "own")
     ],
     ACCOUNTANT: [
         ("Client", (R, "read_all", "export")),

@@ -246,12 +246,14 @@ class OrganisationBalancesView(BaseView):
             organisation = organisations.get_organisation(organisation_id)
         except NotFound:
             abort(404)
+        trainees = organisations.trainees(organisation_id)
         return self.render_template(
             "courses/organisation.html", title=organisation.short_name,
             organisation=organisation,
             balance=organisations.organisation_balance(organisation_id),
             per_course=organisations.receivables_by_course(organisation_id),
-            trainees=organisations.trainees(organisation_id), **LABELS)
+            trainees=trainees, trainee_results=organisations.trainee_results(trainees),
+            **LABELS)
 
 
 def courses_section(client):
