@@ -84,11 +84,11 @@ GRANTS = {
         ("Document", RW + ("cancel", "send")),
         ("DocumentTemplate", (R,)),  # preview; editing templates is Admin's
         # --- courses ---
-        ("Course", RWD + ("register", "mark", "certify")),
+        ("Course", RWD + ("register", "mark", "certify", "invite")),
         ("CourseDirection", RWD),
         ("CourseCost", RWD),
         ("OrganisationPayment", RW),
-        ("OrganisationBalance", (R,)),
+        ("OrganisationBalance", (R, "call")),
         # --- stock ---
         ("StockReport", (R,)),
         ("Sale", (R,)),
