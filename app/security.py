@@ -89,6 +89,7 @@ GRANTS = {
         ("CourseCost", RWD),
         ("OrganisationPayment", RW),
         ("OrganisationBalance", (R, "call")),
+        ("SalesPlan", RW),  # own plans; Admin (all actions) reads everyone's ("read_all")
         # --- stock ---
         ("StockReport", (R,)),
         ("Sale", (R,)),

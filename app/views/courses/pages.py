@@ -18,7 +18,7 @@ from app.security import role_can
 from app.services.clients import register_card_section, search_clients
 from app.jobs.communication import enqueue_delivery
 from app.services.courses import (attendance, calls, catalogue, certificates, economics,
-                                  invitations, organisations, registrations)
+                                  invitations, organisations, plans, registrations)
 from app.services.platform import DomainError, NotFound
 from app.views.platform.api_support import arg_date
 from app.views.courses.labels import (CALL_RESULT_LABELS, COST_BASIS_LABELS, COST_KIND_LABELS,
@@ -331,6 +331,73 @@ class OrganisationBalancesView(BaseView):
             flash(_("The call was recorded."), "success")
         return redirect(url_for("OrganisationBalancesView.organisation",
                                 organisation_id=organisation_id) + "#calls")
+
+
+class SalesPlansView(BaseView):
+    """Sales plans per month with plan against actual: a manager sees and plans their own,
+    who may read all (Admin) sees every plan and may plan for anyone or for the company."""
+
+    route_base = "/sales-plans"
+    class_permission_name = "SalesPlan"
+    method_permission_name = {"index": "read", "save": "write"}
+    default_view = "index"
+
+    def _month(self, value):
+        try:
+            return plans.month_start(datetime.strptime(value, "%Y-%m").date())
+        except (TypeError, ValueError):
+            return plans.month_start(date.today())
+
+    def _page(self, month, typed=None):
+        see_all = _can("read_all", "SalesPlan")
+        from app.models.courses import CourseDirection
+
+        courses = list(db.session.execute(
+            select(Course.id, Course.title).where(Course.starts_on >= month,
+                                                  Course.starts_on < plans.next_month(month))
+            .order_by(Course.starts_on)).all())
+        directions = list(db.session.execute(
+            select(CourseDirection.id, CourseDirection.name)
+            .order_by(CourseDirection.name)).all())
+        users = []
+        if see_all:
+            user_model = self.appbuilder.sm.user_model
+            users = list(db.session.execute(
+                select(user_model.id, user_model.first_name, user_model.last_name)
+                .where(user_model.active.is_(True)).order_by(user_model.first_name)).all())
+        return self.render_template(
+            "courses/plans.html", title=_("Sales plans"), month=month,
+            rows=plans.plans_with_actuals(month, user_id=g.user.id, see_all=see_all),
+            courses=courses, directions=directions, users=users, see_all=see_all,
+            may_write=_can("write", "SalesPlan"), typed=typed or {}, **LABELS)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._page(self._month(request.args.get("month")))
+
+    @expose("/", methods=["POST"])
+    @has_access
+    def save(self):
+        form = request.form
+        month = self._month(form.get("month"))
+        see_all = _can("read_all", "SalesPlan")
+        manager = form.get("manager_id", "me")
+        manager_id = g.user.id if manager == "me" or not see_all else (
+            int(manager) if manager.isdigit() else None)
+        try:
+            plans.save_plan(month, form.get("participants"), form.get("revenue"),
+                            manager_id=manager_id,
+                            course_id=form.get("course_id", type=int) or None,
+                            direction_id=form.get("direction_id", type=int) or None,
+                            user_id=g.user.id, see_all=see_all)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return self._page(month, typed=form), exc.status_code
+        db.session.commit()
+        flash(_("The plan was saved."), "success")
+        return redirect(url_for("SalesPlansView.index", month=month.strftime("%Y-%m")))
 
 
 def courses_section(client):
