@@ -153,7 +153,7 @@ class CourseApi(DomainErrorsApiMixin, TesseraModelApi):
             200: {description: "planned and actual figures (result)"}
             404: {description: "no such course"}
         """
-        return {"result": economics.course_economics(pk).as_dict()}
+        return {"result": economics.course_economics_with_lines(pk).as_dict()}
 
 
 class OrganisationBalanceApi(BaseApi):

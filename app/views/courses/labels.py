@@ -32,3 +32,5 @@ CALL_RESULT_LABELS = {
 }
 INVITATION_STATUS_LABELS = {"sent": _l("Invited"), "accepted": _l("Accepted"),
                             "declined": _l("Declined")}
+COST_SOURCE_LABELS = {"typed": _l("Entered by hand"), "payroll": _l("Pay rules (payroll)"),
+                      "stock": _l("Stock")}

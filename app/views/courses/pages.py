@@ -22,14 +22,15 @@ from app.services.courses import (attendance, calls, catalogue, certificates, ec
 from app.services.platform import DomainError, NotFound
 from app.views.platform.api_support import arg_date
 from app.views.courses.labels import (CALL_RESULT_LABELS, COST_BASIS_LABELS, COST_KIND_LABELS,
-                                      INVITATION_STATUS_LABELS, PAYMENT_TYPE_LABELS,
+                                      COST_SOURCE_LABELS, INVITATION_STATUS_LABELS, PAYMENT_TYPE_LABELS,
                                       PERIOD_LABELS, RESULT_LABELS)
 
 LABELS = dict(payment_type_labels=PAYMENT_TYPE_LABELS, result_labels=RESULT_LABELS,
               period_labels=PERIOD_LABELS, cost_kind_labels=COST_KIND_LABELS,
               cost_basis_labels=COST_BASIS_LABELS, payment_types=PAYMENT_TYPES,
               call_result_labels=CALL_RESULT_LABELS, call_results=CALL_RESULTS,
-              invitation_status_labels=INVITATION_STATUS_LABELS)
+              invitation_status_labels=INVITATION_STATUS_LABELS,
+              cost_source_labels=COST_SOURCE_LABELS)
 
 
 def _can(action, resource="Course"):
@@ -65,7 +66,7 @@ class CoursePagesView(BaseView):
                               "economics_page": "read", "comparison": "read", "register": "register",
                               "add_session": "write", "upload_programme": "write",
                               "mark": "mark", "certify": "certify", "payment_type": "register",
-                              "invite": "invite", "answer": "register"}
+                              "invite": "invite", "answer": "register", "materials": "write"}
     default_view = "lists"
 
     @expose("/")
@@ -247,12 +248,36 @@ class CoursePagesView(BaseView):
 
     @expose("/<int:course_id>/economics")
     @has_access
-    def economics_page(self, course_id):
+    def economics_page(self, course_id, typed=None):
+        from app.models.stock import Product
+
         course = _course_or_404(course_id)
+        products = list(db.session.execute(
+            select(Product.id, Product.name, Product.on_hand)
+            .where(Product.active.is_(True), Product.on_hand > 0)
+            .order_by(Product.name)).all())
         return self.render_template(
             "courses/economics.html", title=_("Economics: %(title)s", title=course.title),
-            course=course, figures=economics.course_economics(course.id),
-            costs=list(course.costs), **LABELS)
+            course=course, figures=economics.course_economics_with_lines(course.id),
+            products=products, may_write=_can("write"), typed=typed or {}, **LABELS)
+
+    @expose("/<int:course_id>/materials", methods=["POST"])
+    @has_access
+    def materials(self, course_id):
+        """Issue materials from stock to the course (an actual cost at the product's cost)."""
+        form = request.form
+        try:
+            quantity = form.get("quantity", type=int)
+            if not quantity:
+                raise DomainError(_l("The quantity must be positive."), field="quantity")
+            economics.issue_materials(course_id, form.get("product_id", type=int), quantity)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return self.economics_page(course_id, typed=form), exc.status_code
+        db.session.commit()
+        flash(_("The materials were issued from stock."), "success")
+        return redirect(url_for("CoursePagesView.economics_page", course_id=course_id))
 
 
 class OrganisationBalancesView(BaseView):

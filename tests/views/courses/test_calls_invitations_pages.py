@@ -48,3 +48,24 @@ def test_inviting_an_organisation_and_a_yes(app, db, login):
         browser.post(f"/courses/{course.id}/invitation/{invitation.id}", data={"answer": "yes"})
     assert [p.client_id for p in registrations.course_participants(course.id)] == [
         invitation.client_id]
+
+
+def test_economics_page_shows_where_costs_come_from(app, db, login):
+    from app.models.stock import Product
+    from tests.factories.courses import make_cost
+    from tests.factories.stock import make_product
+
+    course = make_course(title="Audit")
+    make_cost(course, "Coffee", "12.00", "actual")
+    paper = make_product(stock=3, name="Workbooks")
+    db.session.commit()
+    browser = login(MANAGER)
+    refused = browser.post(f"/courses/{course.id}/materials", data={
+        "product_id": paper.id, "quantity": "9"})
+    assert refused.status_code in (400, 409) and 'value="9"' in refused.get_data(as_text=True)
+    assert browser.post(f"/courses/{course.id}/materials", data={
+        "product_id": paper.id, "quantity": "2"}).status_code == 302
+    page = browser.get(f"/courses/{course.id}/economics").get_data(as_text=True)
+    assert "cost-typed" in page and "cost-stock" in page and "Coffee" in page
+    db.session.expire_all()
+    assert db.session.get(Product, paper.id).on_hand == 1
