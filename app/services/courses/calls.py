@@ -44,6 +44,8 @@ def record_call(organisation_id, result, manager_id=None, called_at=None, contac
         raise NotFound(_l("No such course."), field="course")
     if next_call_on is not None and next_call_on < called_at.date():
         raise DomainError(_l("The next call cannot be before this one."), field="next_call_on")
+    if note is not None and "\x00" in note:
+        raise DomainError(_l("Please enter text."), field="note")
     if note is not None and len(note) > 2000:
         raise DomainError(_l("At most %(count)s characters.", count=2000), field="note")
     call = OrganisationCall(organisation_id=organisation.id, called_at=called_at,

@@ -44,9 +44,15 @@ def save_plan(month, participants, revenue, manager_id=None, course_id=None, dir
         raise DomainError(_l("Choose the month."), field="month")
     try:
         participants = int(participants or 0)
-        revenue = Decimal(str(revenue or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
     except (TypeError, ValueError, ArithmeticError):
         raise DomainError(_l("Please enter numbers."), field="participants") from None
+    try:
+        revenue = Decimal(str(revenue or 0).replace(",", "."))
+        if not revenue.is_finite():
+            raise ValueError
+        revenue = revenue.quantize(CENT, rounding=ROUND_HALF_UP)
+    except (TypeError, ValueError, ArithmeticError):
+        raise DomainError(_l("Please enter numbers."), field="revenue") from None
     if participants < 0 or participants > 100000:
         raise DomainError(_l("A plan cannot be negative."), field="participants")
     if revenue < 0 or revenue >= Decimal("10000000000"):

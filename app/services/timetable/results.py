@@ -21,6 +21,7 @@ from app.services.platform import DomainError, NotFound
 from app.services.timetable.lessons import ensure_may_mark, members_by_lesson
 
 MARK_LENGTH = 20
+ID_LIMIT = 2**31 - 1
 COMMENT_LENGTH = 2000
 
 _participant_sources = []
@@ -56,6 +57,8 @@ def _text(value, field, limit):
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise DomainError(_l("Please enter text."), field=field)
     value = str(value).strip()
+    if "\x00" in value:
+        raise DomainError(_l("Please enter text."), field=field)
     if len(value) > limit:
         raise DomainError(_l("At most %(count)s characters.", count=limit), field=field)
     return value or None
@@ -73,7 +76,8 @@ def clean_entries(entries):
             raise DomainError(_l("Send results as a list of {client_id, mark, comment}."),
                               field="results")
         client_id = entry.get("client_id")
-        if isinstance(client_id, bool) or not isinstance(client_id, int) or client_id <= 0:
+        if (isinstance(client_id, bool) or not isinstance(client_id, int)
+                or not 0 < client_id <= ID_LIMIT):
             raise DomainError(_l("Each result needs a client."), field="client_id")
         if client_id in cleaned:
             raise DomainError(_l("A person is named twice."), field="client_id")

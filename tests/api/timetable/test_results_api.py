@@ -34,6 +34,8 @@ def test_refusals_name_the_field(app, db, api_token):
     url = f"/api/v1/lesson/{lesson.id}/results"
     cases = [({}, "results"), ({"results": "5"}, "results"),
              ({"results": [{"mark": "5"}]}, "client_id"),
+             ({"results": [{"client_id": 2**40, "mark": "5"}]}, "client_id"),
+             ({"results": [{"client_id": a.id, "comment": "a\x00b"}]}, "comment"),
              ({"results": [{"client_id": a.id, "mark": "9" * 21}]}, "mark"),
              ({"results": [{"client_id": a.id, "comment": {"x": 1}}]}, "comment"),
              ({"results": [{"client_id": outsider.id, "mark": "5"}]}, "client_id")]

@@ -66,7 +66,9 @@ def test_plan_rules(db, make_user):
     with pytest.raises(Forbidden):
         plans.save_plan(june, 1, 1, user_id=ann.id)  # the company's plan is Admin's
     for args, field in (((june, -1, 1), "participants"), ((june, 1, -5), "revenue"),
-                        ((june, "x", 1), "participants"), ((None, 1, 1), "month")):
+                        ((june, "x", 1), "participants"), ((None, 1, 1), "month"),
+                        ((june, 1, "NaN"), "revenue"), ((june, 1, "1e999"), "revenue"),
+                        ((june, 1, "abc"), "revenue")):
         with pytest.raises(DomainError) as refused:
             plans.save_plan(*args, manager_id=ann.id, user_id=ann.id)
         assert refused.value.field == field
