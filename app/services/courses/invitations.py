@@ -36,10 +36,13 @@ def _dates(course):
 
 
 def invite(course_id, client_ids=None, organisation_id=None, channel="email",
-           template_name=INVITATION_TEMPLATE, enqueue_delivery=None):
-    """Invite people to a course: the clients named, or every active person of the
-    organisation. Returns the invitations made now; their messages are handed to
-    ``enqueue_delivery`` (the caller's job function) after they are stored."""
+           template_name=INVITATION_TEMPLATE, enqueue_delivery=None, segment=None,
+           past_course_id=None):
+    """Invite people to a course: the clients named, every active person of the organisation,
+    or a segment — the communication domain's mailing criteria (industry, category, service,
+    age …) and/or the people who took ``past_course_id``. Returns the invitations made now;
+    their messages are handed to ``enqueue_delivery`` (the caller's job function) after they
+    are stored."""
     course = get_course(course_id)
     if course.cancelled or course.ends_on < date.today():
         raise DomainError(_l("Only a coming or running course can be invited to."),
@@ -49,6 +52,13 @@ def invite(course_id, client_ids=None, organisation_id=None, channel="email",
         query = query.where(Client.organisation_id == organisation_id)
     elif client_ids:
         query = query.where(Client.id.in_([int(cid) for cid in client_ids]))
+    elif segment or past_course_id:
+        criteria = communication.clean_segment(segment)
+        if criteria:
+            query = query.where(Client.id.in_(communication.segment_client_ids(criteria)))
+        if past_course_id:
+            query = query.where(Client.id.in_(select(CourseParticipant.client_id).where(
+                CourseParticipant.course_id == past_course_id)))
     else:
         raise DomainError(_l("Choose an organisation or people to invite."), field="client_ids")
     clients = list(db.session.execute(query.order_by(Client.id)).scalars())

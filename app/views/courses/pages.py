@@ -11,7 +11,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.clients import Client, Organisation
+from app.models.clients import Client, Industry, Organisation
 from app.models.courses import CALL_RESULTS, PAYMENT_TYPES, Course
 from app.models.timetable import Room
 from app.security import role_can
@@ -116,6 +116,12 @@ class CoursePagesView(BaseView):
             organisation_id=organisation_id, organisations=all_organisations, rooms=rooms,
             receivables=organisations.course_receivables(course.id),
             invitations=invitations.course_invitations(course.id),
+            industries=list(db.session.execute(select(Industry.id, Industry.name)
+                                               .order_by(Industry.name)).all()),
+            past_courses=list(db.session.execute(
+                select(Course.id, Course.title).where(Course.id != course.id,
+                                                      Course.starts_on < course.starts_on)
+                .order_by(Course.starts_on.desc()).limit(100)).all()),
             state=course.period_state(),
             may=dict(register=_can("register"), write=_can("write"), mark=_can("mark"),
                      certify=_can("certify"), invite=_can("invite")), **LABELS)
@@ -144,6 +150,9 @@ class CoursePagesView(BaseView):
             made = invitations.invite(
                 course_id, client_ids=form.getlist("client_id", type=int) or None,
                 organisation_id=form.get("organisation_id", type=int) or None,
+                segment={"industry_id": form.get("industry_id")} if form.get("industry_id")
+                else None,
+                past_course_id=form.get("past_course_id", type=int) or None,
                 channel=form.get("channel", "email"),
                 enqueue_delivery=lambda ids: enqueue_delivery(ids, user_id=g.user.id))
         except DomainError as exc:

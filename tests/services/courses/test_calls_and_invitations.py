@@ -111,3 +111,27 @@ def test_a_past_or_cancelled_course_invites_nobody(db):
     db.session.flush()
     with pytest.raises(DomainError):
         invitations.invite(make_course().id, organisation_id=empty.id)
+
+
+def test_inviting_a_segment_by_industry_and_past_course(db):
+    from tests.factories.clients import make_industry
+
+    banks = make_industry(name="Banking")
+    bank, bankers = make_company(people=2, industry_id=banks.id)
+    _shop, shopkeepers = make_company(people=1)
+    earlier = make_course(starts_on=date.today() - timedelta(days=60))
+    registrations.register(earlier.id, [{"client_id": bankers[0].id},
+                                        {"client_id": shopkeepers[0].id}])
+    course = make_course()
+    made = invitations.invite(course.id, segment={"industry_id": banks.id})
+    assert sorted(i.client_id for i in made) == sorted(p.id for p in bankers)
+    other = make_course()
+    made = invitations.invite(other.id, past_course_id=earlier.id)
+    assert sorted(i.client_id for i in made) == sorted([bankers[0].id, shopkeepers[0].id])
+    third = make_course()
+    made = invitations.invite(third.id, segment={"industry_id": banks.id},
+                              past_course_id=earlier.id)
+    assert [i.client_id for i in made] == [bankers[0].id]
+    with pytest.raises(DomainError) as refused:
+        invitations.invite(third.id, segment={"industry_id": "x"})
+    assert refused.value.field == "industry_id"

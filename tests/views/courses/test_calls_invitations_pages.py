@@ -44,6 +44,7 @@ def test_inviting_an_organisation_and_a_yes(app, db, login):
     assert db.session.query(CourseInvitation).count() == 2
     page = browser.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "course-invitations" in page and people[0].full_name in page
+    assert "invite-segment" in page
     for _ in range(2):
         browser.post(f"/courses/{course.id}/invitation/{invitation.id}", data={"answer": "yes"})
     assert [p.client_id for p in registrations.course_participants(course.id)] == [
