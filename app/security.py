@@ -63,6 +63,7 @@ GRANTS = {
         ("Holiday", RWD),
         ("Timetable", (R,)),
         ("Attendance", RW + ("undo",)),
+        ("LessonResult", RW),
         ("CheckIn", RW),
         # --- client portal: booking mode of groups, invitations, booking for a client ---
         ("BookingSettings", RWD),
@@ -88,11 +89,12 @@ GRANTS = {
         ("Document", RW + ("cancel", "send")),
         ("DocumentTemplate", (R,)),  # preview; editing templates is Admin's
         # --- courses ---
-        ("Course", RWD + ("register", "mark", "certify")),
+        ("Course", RWD + ("register", "mark", "certify", "invite")),
         ("CourseDirection", RWD),
         ("CourseCost", RWD),
         ("OrganisationPayment", RW),
-        ("OrganisationBalance", (R,)),
+        ("OrganisationBalance", (R, "call")),
+        ("SalesPlan", RW),  # own plans; Admin (all actions) reads everyone's ("read_all")
         # --- stock ---
         ("StockReport", (R,)),
         ("Sale", (R,)),
@@ -142,6 +144,7 @@ GRANTS = {
         ("Attendance", RW),
         ("Payslip", (R,)),
         ("Course", (R, "mark")),  # the sessions of own courses (services check "own")
+        ("LessonResult", RW),  # marks and observations at own lessons (services check "own")
     ],
     ACCOUNTANT: [
         ("Client", (R, "read_all", "export")),

@@ -13,7 +13,9 @@ from app.models.courses import Course, CourseDirection
 from app.models.passes import Service
 from app.models.staff import Employee
 from app.models.timetable import Room
-from app.services.courses import attendance, catalogue, certificates, economics, organisations
+from app.services import timetable
+from app.services.courses import (attendance, calls, catalogue, certificates, economics,
+                                  organisations, plans)
 from app.services.courses import registrations
 
 DIRECTIONS = ["Médecine / Healthcare", "Банковское дело", "Management", "Կրթություն"]
@@ -73,6 +75,10 @@ def _sessions(course, room, days):
                               datetime.combine(on, time(16, 0)), room_id=room.id)
 
 
+CALL_NOTES = ["Rappeler après la réunion budgétaire", "Просили прислать программу",
+              "Ծրագիրը ուղարկել էլ. փոստով", "Keen, waiting for the director's approval"]
+
+
 def load(users):
     directions = {name: _get_or_add(CourseDirection, "name", name) for name in DIRECTIONS}
     lecturers = {name: _get_or_add(Employee, "full_name", name, position=position, titles=titles,
@@ -128,10 +134,30 @@ def load(users):
                 break
             attendance.mark_session(course.id, session.id, {
                 p.id: (index + n) % 5 != 0 for n, p in enumerate(participants)})
+            if participants:  # the lecturer's diary: a mark per person and session
+                timetable.record_results(session.id, [
+                    {"client_id": p.client_id, "mark": str(3 + (index + n) % 3),
+                     "comment": CALL_NOTES[(index + n) % len(CALL_NOTES)] if n == 0 else None}
+                    for n, p in enumerate(participants)])
+        for organisation_name, _n, _payment in groups:
+            organisation = db.session.scalar(select(Organisation).where(
+                Organisation.short_name == organisation_name))
+            if organisation is not None:
+                calls.record_call(organisation.id, "call_back",
+                                  manager_id=manager.id if manager is not None else None,
+                                  called_at=datetime.combine(starts - timedelta(days=7),
+                                                             time(11, 30)),
+                                  note=CALL_NOTES[len(title) % len(CALL_NOTES)],
+                                  course_id=course.id)
         if offset + days <= 0:
             for n, participant in enumerate(participants):
                 certificates.certify(course.id, participant.id,
                                      "passed" if n % 4 != 3 else "failed",
                                      grade=("5", "4", "5", "3")[n % 4], on=course.ends_on)
+    if created:
+        month = plans.month_start(today)
+        plans.save_plan(month, 20, Decimal("4500.00"), see_all=True)
+        if manager is not None:
+            plans.save_plan(month, 8, Decimal("1800.00"), manager_id=manager.id, see_all=True)
     db.session.flush()
     return {"courses": created, "course participants": registered}

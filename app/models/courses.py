@@ -9,8 +9,8 @@ this domain: a participant's ``price`` is the charge, ``OrganisationPayment`` th
 from datetime import date
 
 from flask_appbuilder import Model
-from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, Numeric,
-                        String, Text, UniqueConstraint)
+from sqlalchemy import (Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer,
+                        Numeric, String, Text, UniqueConstraint)
 from sqlalchemy.orm import relationship
 
 from app.models.base import AuditMixin
@@ -30,6 +30,18 @@ CERTIFICATION_RESULTS = (RESULT_PASSED, RESULT_FAILED)
 COST_PLANNED = "planned"
 COST_ACTUAL = "actual"
 COST_KINDS = (COST_PLANNED, COST_ACTUAL)
+CALL_NO_ANSWER = "no_answer"
+CALL_BACK = "call_back"
+CALL_THINKING = "thinking"
+CALL_ACCEPTED = "accepted"
+CALL_DECLINED = "declined"
+CALL_RESULTS = (CALL_NO_ANSWER, CALL_BACK, CALL_THINKING, CALL_ACCEPTED, CALL_DECLINED)
+
+INVITATION_SENT = "sent"
+INVITATION_ACCEPTED = "accepted"
+INVITATION_DECLINED = "declined"
+INVITATION_STATUSES = (INVITATION_SENT, INVITATION_ACCEPTED, INVITATION_DECLINED)
+
 BASIS_FIXED = "fixed"
 BASIS_PER_PARTICIPANT = "per_participant"
 COST_BASES = (BASIS_FIXED, BASIS_PER_PARTICIPANT)
@@ -203,3 +215,91 @@ class CourseCost(AuditMixin, Model):
 
     def __repr__(self):
         return self.name or ""
+
+
+class OrganisationCall(AuditMixin, Model):
+    """A call to an organisation: when, who called, whom they spoke to, the result and the date
+    of the next call; optionally about a course and a person invited to it. An "accepted" call
+    registers that person (``participant_id`` set once)."""
+
+    __tablename__ = "organisation_call"
+
+    id = Column(Integer, primary_key=True)
+    organisation_id = Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"),
+                             nullable=False, index=True)
+    organisation = relationship("Organisation")
+    called_at = Column(DateTime, nullable=False)
+    manager_id = Column(Integer, ForeignKey("ab_user.id"))
+    manager = relationship("User", foreign_keys=[manager_id])
+    contact_id = Column(Integer, ForeignKey("contact_person.id", ondelete="SET NULL"))
+    contact = relationship("ContactPerson")
+    result = Column(String(12), nullable=False, default=CALL_NO_ANSWER)
+    note = Column(Text)
+    next_call_on = Column(Date)
+    course_id = Column(Integer, ForeignKey("course.id", ondelete="SET NULL"), index=True)
+    course = relationship("Course")
+    client_id = Column(Integer, ForeignKey("client.id"))
+    client = relationship("Client")
+    participant_id = Column(Integer, ForeignKey("course_participant.id", ondelete="SET NULL"))
+    task_id = Column(Integer, ForeignKey("task.id", ondelete="SET NULL"))
+
+
+class CourseInvitation(AuditMixin, Model):
+    """A person invited to a course (by a course mailing), once per course: sent, then
+    accepted (registered once, ``participant_id``) or declined."""
+
+    __tablename__ = "course_invitation"
+    __table_args__ = (UniqueConstraint("course_id", "client_id",
+                                       name="uq_course_invitation_client"),)
+
+    id = Column(Integer, primary_key=True)
+    course_id = Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    course = relationship("Course")
+    client_id = Column(Integer, ForeignKey("client.id"), nullable=False, index=True)
+    client = relationship("Client")
+    organisation_id = Column(Integer, ForeignKey("organisation.id"), index=True)
+    organisation = relationship("Organisation")
+    status = Column(String(10), nullable=False, default=INVITATION_SENT)
+    message_id = Column(Integer)
+    answered_at = Column(DateTime)
+    participant_id = Column(Integer, ForeignKey("course_participant.id", ondelete="SET NULL"))
+
+
+class SalesPlan(AuditMixin, Model):
+    """A sales plan for a month: participants and revenue, for one course, one direction or
+    everything (neither), for one manager or the whole company (``manager_id`` empty)."""
+
+    __tablename__ = "sales_plan"
+    __table_args__ = (
+        CheckConstraint("participants >= 0", name="ck_sales_plan_participants"),
+        CheckConstraint("revenue >= 0", name="ck_sales_plan_revenue"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    month = Column(Date, nullable=False, index=True)  # the first day of the month
+    manager_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
+    manager = relationship("User", foreign_keys=[manager_id])
+    course_id = Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    course = relationship("Course")
+    direction_id = Column(Integer, ForeignKey("course_direction.id"))
+    direction = relationship("CourseDirection")
+    participants = Column(Integer, nullable=False, default=0)
+    revenue = Column(MONEY, nullable=False, default=0)
+
+
+class CourseMaterial(AuditMixin, Model):
+    """Materials issued from stock to a course (the stock movement it made), valued at the
+    product's cost when issued: an actual cost of the course."""
+
+    __tablename__ = "course_material"
+
+    id = Column(Integer, primary_key=True)
+    course_id = Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    course = relationship("Course")
+    movement_id = Column(Integer, ForeignKey("stock_movement.id"), nullable=False, unique=True)
+    product_id = Column(Integer, ForeignKey("product.id"), nullable=False)
+    product = relationship("Product")
+    quantity = Column(Integer, nullable=False)
+    unit_cost = Column(MONEY, nullable=False, default=0)

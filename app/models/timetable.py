@@ -185,4 +185,22 @@ class Holiday(AuditMixin, Model):
         return self.name or ""
 
 
+class LessonResult(AuditMixin, Model):
+    """A learning result of one participant at one lesson (the instructor's "electronic
+    diary"): a mark on the lesson's scale and/or an observation."""
+
+    __tablename__ = "lesson_result"
+    __table_args__ = (UniqueConstraint("lesson_id", "client_id",
+                                       name="uq_lesson_result_lesson_client"),)
+
+    id = Column(Integer, primary_key=True)
+    lesson_id = Column(Integer, ForeignKey("lesson.id", ondelete="CASCADE"), nullable=False)
+    client_id = Column(Integer, ForeignKey("client.id"), nullable=False, index=True)
+    mark = Column(String(20))
+    comment = Column(Text)
+
+    lesson = relationship("Lesson")
+    client = relationship("Client")
+
+
 Group = ClassGroup

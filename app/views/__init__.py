@@ -11,6 +11,7 @@ DOMAIN_VIEW_MODULES = [
     "app.views.clients.crud",
     "app.views.money.crud", "app.views.money.cash_desk",
     "app.views.timetable.pages", "app.views.timetable.attendance",
+    "app.views.timetable.results",
     "app.views.staff.employees",
     "app.views.staff.payroll",
     "app.views.reports.dashboard", "app.views.reports.pages",

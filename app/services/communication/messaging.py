@@ -123,6 +123,28 @@ def build_messages(outgoing, channel, templates, kind, mailing_id=None, on_date=
     return rows
 
 
+def queue_client_messages(clients, template_name, channel, kind, key_prefix, contexts=None):
+    """Messages from the template ``template_name`` to ``clients`` (consent, guardians and
+    languages as for a mailing), once per ``key_prefix`` and recipient: ``{client id: [ids of
+    the messages still to send]}``; a rerun queues nothing twice. ``contexts`` adds placeholder
+    values per client id."""
+    from app.services.communication.templates import find_templates
+
+    contexts = contexts or {}
+    outgoing = [Outgoing(client, key_prefix, dict(contexts.get(client.id, {})))
+                for client in clients]
+    rows = build_messages(outgoing, channel, find_templates(template_name, channel), kind)
+    queued = set(store_messages(rows))
+    result = {client.id: [] for client in clients}
+    keys = {row["idempotency_key"]: row["client_id"] for row in rows}
+    for message_id, key in db.session.execute(
+            select(Message.id, Message.idempotency_key)
+            .where(Message.idempotency_key.in_(list(keys) or [""]))):
+        if message_id in queued:
+            result[keys[key]].append(message_id)
+    return result
+
+
 def store_messages(rows):
     """Insert the rows whose idempotency key is new (a rerun inserts nothing twice); returns
     the ids of all the rows' messages still ``queued``."""

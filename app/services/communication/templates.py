@@ -31,6 +31,8 @@ PLACEHOLDERS = {
     "lesson_time": _l("Date and time of the next lesson"),
     "lesson_name": _l("Service of the next lesson"),
     "centre_name": _l("Name of the centre"),
+    "course_title": _l("Title of the course (course invitations)"),
+    "course_dates": _l("Dates of the course (course invitations)"),
 }
 
 _FORMATTER = string.Formatter()

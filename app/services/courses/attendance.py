@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.courses import CourseAttendance, CourseParticipant
+from app.models.courses import Course, CourseAttendance, CourseParticipant
 from app.models.timetable import LESSON_CANCELLED, Lesson
 from app.services import timetable
 from app.services.courses.catalogue import get_course
@@ -58,3 +58,17 @@ def attendance_grid(course_id, lesson_ids):
         .where(CourseParticipant.course_id == course_id,
                CourseAttendance.lesson_id.in_(lesson_ids)))
     return {(p, lesson): present for p, lesson, present in rows}
+
+
+def session_participant_ids(lesson):
+    """The participants (client ids) of the course whose session ``lesson`` is, for the
+    timetable's learning results; none when it is no course's session."""
+    if not lesson.group_id:
+        return []
+    return list(db.session.execute(
+        select(CourseParticipant.client_id)
+        .join(Course, Course.id == CourseParticipant.course_id)
+        .where(Course.group_id == lesson.group_id)).scalars())
+
+
+timetable.register_participant_source(session_participant_ids)

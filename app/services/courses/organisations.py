@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models.clients import Organisation
 from app.models.courses import (Course, CourseParticipant, CourseRegistration,
                                 OrganisationPayment)
+from app.services import timetable
 from app.services.platform import DomainError, NotFound
 
 ZERO = Decimal("0.00")
@@ -165,3 +166,20 @@ def trainees(organisation_id):
         .where(CourseRegistration.organisation_id == organisation_id)
         .options(joinedload(CourseParticipant.client), joinedload(CourseParticipant.course))
         .order_by(Course.starts_on.desc(), CourseParticipant.id)).scalars())
+
+
+def trainee_results(participants):
+    """The learning results of these participants at their course's sessions, oldest first:
+    ``{participant id: [LessonResult]}``; one query."""
+    by_group = {}
+    for participant in participants:
+        if participant.course.group_id:
+            by_group.setdefault(participant.course.group_id, {})[participant.client_id] = \
+                participant.id
+    result = {participant.id: [] for participant in participants}
+    rows = timetable.client_results({p.client_id for p in participants}, list(by_group))
+    for row in rows:
+        participant_id = by_group.get(row.lesson.group_id, {}).get(row.client_id)
+        if participant_id is not None:
+            result[participant_id].append(row)
+    return result

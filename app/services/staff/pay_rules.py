@@ -147,3 +147,29 @@ def fixed_monthly_shares(book, employee_id, start, end, hire_date=None):
         amount = to_money(Decimal(rule.amount) * days / month_days)
         result.append((rule, first_day, days, amount))
     return sorted(result, key=lambda item: item[1])
+
+
+def pay_for_lessons(sessions):
+    """What each lesson earns its instructor under the pay rules valid on its day, every lesson
+    kind of rule combined as the payroll pays it (``lesson_amount``): ``sessions`` is
+    ``[(lesson id, employee id, day, attendees, revenue)]``; returns ``{lesson id: amount}``,
+    without the lessons no rule pays. One query."""
+    from app.models.payroll import PayRule
+    from sqlalchemy import or_
+
+    sessions = [s for s in sessions if s[1] is not None]
+    if not sessions:
+        return {}
+    first, last = min(s[2] for s in sessions), max(s[2] for s in sessions)
+    rules = db.session.execute(select(PayRule).where(
+        PayRule.employee_id.in_({s[1] for s in sessions}), PayRule.valid_from <= last,
+        or_(PayRule.valid_to.is_(None), PayRule.valid_to >= first))).scalars()
+    book = RuleBook(list(rules))
+    result = {}
+    for lesson_id, employee_id, day, attendees, revenue in sessions:
+        for kind in LESSON_KINDS:
+            rule = book.rule_for(employee_id, kind, day)
+            if rule is not None:
+                result[lesson_id] = result.get(lesson_id, Decimal("0.00")) + lesson_amount(
+                    rule, attendees, revenue)
+    return result

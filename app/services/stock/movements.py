@@ -89,6 +89,15 @@ def receive(product_id, quantity, unit_cost=None, purchase_request_id=None, note
                 purchase_request_id=purchase_request_id, note=note)
 
 
+def issue_for_use(product_id, quantity, note):
+    """Goods taken out of stock for the centre's own use (a course's materials), valued at the
+    product's cost: the movement (its ``unit_price`` is that cost); never below zero stock."""
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound(_l("No such product."), field="product")
+    return move(product_id, "issue", quantity, unit_price=product.cost, note=note)
+
+
 def write_off(product_id, quantity, reason):
     """Goods lost, broken or expired: out of stock, with a reason."""
     return move(product_id, "write_off", quantity, reason=reason)

@@ -1,9 +1,13 @@
 """Timetable and attendance: lessons, the grid, red flags, attendance and check-in.
 
 What other domains may use: planning, cancelling and checking single lessons (courses plan their
-sessions with these), and who may mark a lesson.
+sessions with these), and who may mark a lesson; learning results (record them, a client's
+results, and ``register_participant_source`` for a domain whose people are not group members).
 """
 from app.services.timetable.lessons import (LessonConflict, add_lesson, cancel_lesson,
                                             ensure_may_mark)
+from app.services.timetable.results import (client_results, numeric_mark, record_results,
+                                            register_participant_source)
 
-__all__ = ["LessonConflict", "add_lesson", "cancel_lesson", "ensure_may_mark"]
+__all__ = ["LessonConflict", "add_lesson", "cancel_lesson", "ensure_may_mark",
+           "client_results", "numeric_mark", "record_results", "register_participant_source"]

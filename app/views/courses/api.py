@@ -4,9 +4,11 @@ organisation's balance."""
 from flask_appbuilder.api import BaseApi, expose, protect
 from flask_babel import lazy_gettext as _l
 
-from app.models.courses import Course
-from app.services.courses import catalogue, certificates, economics, organisations, registrations
-from app.services.platform import DomainError
+from app.extensions import db
+from app.models.courses import Course, CourseInvitation
+from app.services.courses import (catalogue, certificates, economics, invitations, organisations,
+                                  registrations)
+from app.services.platform import DomainError, NotFound
 from app.views.platform.api_support import (DomainErrorsApiMixin, api_action, iso, json_body,
                                             json_int, money_json)
 from app.views.platform.base import API_ACTIONS, TesseraModelApi
@@ -30,7 +32,7 @@ class CourseApi(DomainErrorsApiMixin, TesseraModelApi):
     datamodel = EagerInterface(Course)
     class_permission_name = "Course"
     method_permission_name = {**API_ACTIONS, "registrations": "read", "register": "register",
-                              "certify": "certify", "economics": "read"}
+                              "certify": "certify", "economics": "read", "answer": "register"}
     openapi_spec_tag = "Courses"
     list_columns = ["id", "title", "direction_id", "direction.name", "starts_on", "ends_on",
                     "target_audience", "instructor_id", "instructor.full_name",
@@ -140,6 +142,41 @@ class CourseApi(DomainErrorsApiMixin, TesseraModelApi):
                                            grade=payload.get("grade"))
         return {"result": participant_json(participant)}
 
+    @expose("/<int:pk>/invitations/<int:invitation_id>/answer", methods=["POST"])
+    @protect()
+    @api_action()
+    def answer(self, pk, invitation_id):
+        """An invitee's reply: "yes" registers them on the course, exactly once (the course's
+        maximum respected); "no" records a refusal.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}}
+          - {in: path, name: invitation_id, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    answer: {type: string, enum: ["yes", "no"]}
+          responses:
+            200: {description: "the invitation's status and participant"}
+            400: {description: "refused (message, field)"}
+            404: {description: "no such invitation on this course"}
+            409: {description: "the course is full"}
+        """
+        payload = json_body()
+        reply = payload.get("answer")
+        if reply not in ("yes", "no"):
+            raise DomainError(_l("Answer yes or no."), field="answer")
+        invitation = db.session.get(CourseInvitation, invitation_id)
+        if invitation is None or invitation.course_id != pk:
+            raise NotFound(_l("No such invitation."), field="invitation")
+        invitations.answer(invitation.id, reply == "yes")
+        return {"result": {"id": invitation.id, "status": invitation.status,
+                           "participant_id": invitation.participant_id}}
+
     @expose("/<int:pk>/economics", methods=["GET"])
     @protect()
     @api_action()
@@ -153,7 +190,7 @@ class CourseApi(DomainErrorsApiMixin, TesseraModelApi):
             200: {description: "planned and actual figures (result)"}
             404: {description: "no such course"}
         """
-        return {"result": economics.course_economics(pk).as_dict()}
+        return {"result": economics.course_economics_with_lines(pk).as_dict()}
 
 
 class OrganisationBalanceApi(BaseApi):

@@ -122,6 +122,8 @@ def register(appbuilder):
     add_menu_link(appbuilder, "Economics across courses", "/courses/economics", "Course",
                   "Courses", icon="fa-line-chart", label=_l("Economics across courses"),
                   **category)
+    add_menu_view(appbuilder, pages.SalesPlansView, "Sales plans", "Courses",
+                  icon="fa-bullseye", label=_l("Sales plans"), **category)
     add_menu_view(appbuilder, pages.OrganisationBalancesView, "Organisations' balances",
                   "Courses", icon="fa-building", label=_l("Organisations' balances"), **category)
     add_menu_view(appbuilder, OrganisationPaymentModelView, "Organisations' payments", "Courses",

@@ -25,3 +25,12 @@ RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
 COST_KIND_LABELS = {"planned": _l("Planned"), "actual": _l("Actual")}
 COST_BASIS_LABELS = {"fixed": _l("Fixed"), "per_participant": _l("Per participant")}
 PERIOD_LABELS = {"upcoming": _l("Upcoming"), "current": _l("Current"), "past": _l("Past")}
+CALL_RESULT_LABELS = {
+    "no_answer": _l("No answer"), "call_back": _l("Asked to call back"),
+    "thinking": _l("Thinking it over"), "accepted": _l("Accepted the invitation"),
+    "declined": _l("Declined"),
+}
+INVITATION_STATUS_LABELS = {"sent": _l("Invited"), "accepted": _l("Accepted"),
+                            "declined": _l("Declined")}
+COST_SOURCE_LABELS = {"typed": _l("Entered by hand"), "payroll": _l("Pay rules (payroll)"),
+                      "stock": _l("Stock")}

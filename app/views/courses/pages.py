@@ -3,7 +3,7 @@ sessions with attendance, participants with payment type and certificates, regis
 receivables), its economics, and the organisations' balances with their receivables and
 trainees. Every change calls a service; each page costs the same number of queries whatever
 the number of rows."""
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -11,21 +11,26 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.clients import Client, Organisation
-from app.models.courses import PAYMENT_TYPES
+from app.models.clients import Client, Industry, Organisation
+from app.models.courses import CALL_RESULTS, PAYMENT_TYPES, Course
 from app.models.timetable import Room
 from app.security import role_can
 from app.services.clients import register_card_section, search_clients
-from app.services.courses import (attendance, catalogue, certificates, economics,
-                                  organisations, registrations)
+from app.jobs.communication import enqueue_delivery
+from app.services.courses import (attendance, calls, catalogue, certificates, economics,
+                                  invitations, organisations, plans, registrations)
 from app.services.platform import DomainError, NotFound
 from app.views.platform.api_support import arg_date
-from app.views.courses.labels import (COST_BASIS_LABELS, COST_KIND_LABELS, PAYMENT_TYPE_LABELS,
+from app.views.courses.labels import (CALL_RESULT_LABELS, COST_BASIS_LABELS, COST_KIND_LABELS,
+                                      COST_SOURCE_LABELS, INVITATION_STATUS_LABELS, PAYMENT_TYPE_LABELS,
                                       PERIOD_LABELS, RESULT_LABELS)
 
 LABELS = dict(payment_type_labels=PAYMENT_TYPE_LABELS, result_labels=RESULT_LABELS,
               period_labels=PERIOD_LABELS, cost_kind_labels=COST_KIND_LABELS,
-              cost_basis_labels=COST_BASIS_LABELS, payment_types=PAYMENT_TYPES)
+              cost_basis_labels=COST_BASIS_LABELS, payment_types=PAYMENT_TYPES,
+              call_result_labels=CALL_RESULT_LABELS, call_results=CALL_RESULTS,
+              invitation_status_labels=INVITATION_STATUS_LABELS,
+              cost_source_labels=COST_SOURCE_LABELS)
 
 
 def _can(action, resource="Course"):
@@ -47,13 +52,21 @@ def _datetime(value, field):
                           field=field) from None
 
 
+def _date(value, field):
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        raise DomainError(_l("Please enter a date like 2026-03-01."), field=field) from None
+
+
 class CoursePagesView(BaseView):
     route_base = "/courses"
     class_permission_name = "Course"
     method_permission_name = {"lists": "read", "show": "read", "programme": "read",
                               "economics_page": "read", "comparison": "read", "register": "register",
                               "add_session": "write", "upload_programme": "write",
-                              "mark": "mark", "certify": "certify", "payment_type": "register"}
+                              "mark": "mark", "certify": "certify", "payment_type": "register",
+                              "invite": "invite", "answer": "register", "materials": "write"}
     default_view = "lists"
 
     @expose("/")
@@ -102,9 +115,16 @@ class CoursePagesView(BaseView):
             participants=participants, grid=grid, candidates=candidates, q=q,
             organisation_id=organisation_id, organisations=all_organisations, rooms=rooms,
             receivables=organisations.course_receivables(course.id),
+            invitations=invitations.course_invitations(course.id),
+            industries=list(db.session.execute(select(Industry.id, Industry.name)
+                                               .order_by(Industry.name)).all()),
+            past_courses=list(db.session.execute(
+                select(Course.id, Course.title).where(Course.id != course.id,
+                                                      Course.starts_on < course.starts_on)
+                .order_by(Course.starts_on.desc()).limit(100)).all()),
             state=course.period_state(),
             may=dict(register=_can("register"), write=_can("write"), mark=_can("mark"),
-                     certify=_can("certify")), **LABELS)
+                     certify=_can("certify"), invite=_can("invite")), **LABELS)
 
     @expose("/<int:course_id>/register", methods=["POST"])
     @has_access
@@ -119,6 +139,35 @@ class CoursePagesView(BaseView):
             return self._refused(course_id, exc)
         return self._done(course_id, _("%(count)s registered.", count=len(added)),
                           "#participants")
+
+    @expose("/<int:course_id>/invite", methods=["POST"])
+    @has_access
+    def invite(self, course_id):
+        """Invite an organisation's people, or the people ticked, by e-mail or SMS (the
+        "course_invitation" message template)."""
+        form = request.form
+        try:
+            made = invitations.invite(
+                course_id, client_ids=form.getlist("client_id", type=int) or None,
+                organisation_id=form.get("organisation_id", type=int) or None,
+                segment={"industry_id": form.get("industry_id")} if form.get("industry_id")
+                else None,
+                past_course_id=form.get("past_course_id", type=int) or None,
+                channel=form.get("channel", "email"),
+                enqueue_delivery=lambda ids: enqueue_delivery(ids, user_id=g.user.id))
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        return self._done(course_id, _("%(count)s invited.", count=len(made)), "#invitations")
+
+    @expose("/<int:course_id>/invitation/<int:invitation_id>", methods=["POST"])
+    @has_access
+    def answer(self, course_id, invitation_id):
+        """The invitee's reply: "yes" registers them (once), "no" is recorded."""
+        try:
+            invitations.answer(invitation_id, request.form.get("answer") == "yes")
+        except DomainError as exc:
+            return self._refused(course_id, exc)
+        return self._done(course_id, _("The answer was recorded."), "#invitations")
 
     @expose("/<int:course_id>/payment-type", methods=["POST"])
     @has_access
@@ -208,12 +257,36 @@ class CoursePagesView(BaseView):
 
     @expose("/<int:course_id>/economics")
     @has_access
-    def economics_page(self, course_id):
+    def economics_page(self, course_id, typed=None):
+        from app.models.stock import Product
+
         course = _course_or_404(course_id)
+        products = list(db.session.execute(
+            select(Product.id, Product.name, Product.on_hand)
+            .where(Product.active.is_(True), Product.on_hand > 0)
+            .order_by(Product.name)).all())
         return self.render_template(
             "courses/economics.html", title=_("Economics: %(title)s", title=course.title),
-            course=course, figures=economics.course_economics(course.id),
-            costs=list(course.costs), **LABELS)
+            course=course, figures=economics.course_economics_with_lines(course.id),
+            products=products, may_write=_can("write"), typed=typed or {}, **LABELS)
+
+    @expose("/<int:course_id>/materials", methods=["POST"])
+    @has_access
+    def materials(self, course_id):
+        """Issue materials from stock to the course (an actual cost at the product's cost)."""
+        form = request.form
+        try:
+            quantity = form.get("quantity", type=int)
+            if not quantity:
+                raise DomainError(_l("The quantity must be positive."), field="quantity")
+            economics.issue_materials(course_id, form.get("product_id", type=int), quantity)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return self.economics_page(course_id, typed=form), exc.status_code
+        db.session.commit()
+        flash(_("The materials were issued from stock."), "success")
+        return redirect(url_for("CoursePagesView.economics_page", course_id=course_id))
 
 
 class OrganisationBalancesView(BaseView):
@@ -222,7 +295,7 @@ class OrganisationBalancesView(BaseView):
 
     route_base = "/organisation-balances"
     class_permission_name = "OrganisationBalance"
-    method_permission_name = {"balances": "read", "organisation": "read"}
+    method_permission_name = {"balances": "read", "organisation": "read", "call": "call"}
     default_view = "balances"
 
     @expose("/")
@@ -241,17 +314,124 @@ class OrganisationBalancesView(BaseView):
 
     @expose("/<int:organisation_id>")
     @has_access
-    def organisation(self, organisation_id):
+    def organisation(self, organisation_id, typed=None):
         try:
             organisation = organisations.get_organisation(organisation_id)
         except NotFound:
             abort(404)
+        trainees = organisations.trainees(organisation_id)
+        courses = list(db.session.execute(
+            select(Course.id, Course.title, Course.starts_on).where(
+                Course.cancelled.is_(False), Course.ends_on >= date.today())
+            .order_by(Course.starts_on)).all())
+        people = list(db.session.execute(
+            select(Client).where(Client.organisation_id == organisation_id)
+            .order_by(Client.last_name, Client.first_name)).scalars())
         return self.render_template(
             "courses/organisation.html", title=organisation.short_name,
-            organisation=organisation,
+            organisation=organisation, calls=calls.organisation_calls(organisation_id),
+            open_courses=courses, people=people, typed=typed or {},
+            may_call=_can("call", "OrganisationBalance"),
             balance=organisations.organisation_balance(organisation_id),
             per_course=organisations.receivables_by_course(organisation_id),
-            trainees=organisations.trainees(organisation_id), **LABELS)
+            trainees=trainees, trainee_results=organisations.trainee_results(trainees),
+            **LABELS)
+
+
+    @expose("/<int:organisation_id>/call", methods=["POST"])
+    @has_access
+    def call(self, organisation_id):
+        """Record a call; "accepted the invitation" registers the person on the course."""
+        form = request.form
+        try:
+            call = calls.record_call(
+                organisation_id, form.get("result"), manager_id=g.user.id,
+                called_at=_datetime(form.get("called_at"), "called_at")
+                if form.get("called_at") else None,
+                contact_id=form.get("contact_id", type=int) or None,
+                note=form.get("note"),
+                next_call_on=_date(form.get("next_call_on"), "next_call_on"),
+                course_id=form.get("course_id", type=int) or None,
+                client_id=form.get("client_id", type=int) or None)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return self.organisation(organisation_id, typed=form), 400
+        db.session.commit()
+        if call.participant_id:
+            flash(_("The call was recorded and %(name)s is registered on the course.",
+                    name=call.client.full_name), "success")
+        else:
+            flash(_("The call was recorded."), "success")
+        return redirect(url_for("OrganisationBalancesView.organisation",
+                                organisation_id=organisation_id) + "#calls")
+
+
+class SalesPlansView(BaseView):
+    """Sales plans per month with plan against actual: a manager sees and plans their own,
+    who may read all (Admin) sees every plan and may plan for anyone or for the company."""
+
+    route_base = "/sales-plans"
+    class_permission_name = "SalesPlan"
+    method_permission_name = {"index": "read", "save": "write"}
+    default_view = "index"
+
+    def _month(self, value):
+        try:
+            return plans.month_start(datetime.strptime(value, "%Y-%m").date())
+        except (TypeError, ValueError):
+            return plans.month_start(date.today())
+
+    def _page(self, month, typed=None):
+        see_all = _can("read_all", "SalesPlan")
+        from app.models.courses import CourseDirection
+
+        courses = list(db.session.execute(
+            select(Course.id, Course.title).where(Course.starts_on >= month,
+                                                  Course.starts_on < plans.next_month(month))
+            .order_by(Course.starts_on)).all())
+        directions = list(db.session.execute(
+            select(CourseDirection.id, CourseDirection.name)
+            .order_by(CourseDirection.name)).all())
+        users = []
+        if see_all:
+            user_model = self.appbuilder.sm.user_model
+            users = list(db.session.execute(
+                select(user_model.id, user_model.first_name, user_model.last_name)
+                .where(user_model.active.is_(True)).order_by(user_model.first_name)).all())
+        return self.render_template(
+            "courses/plans.html", title=_("Sales plans"), month=month,
+            rows=plans.plans_with_actuals(month, user_id=g.user.id, see_all=see_all),
+            courses=courses, directions=directions, users=users, see_all=see_all,
+            may_write=_can("write", "SalesPlan"), typed=typed or {}, **LABELS)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._page(self._month(request.args.get("month")))
+
+    @expose("/", methods=["POST"])
+    @has_access
+    def save(self):
+        form = request.form
+        month = self._month(form.get("month"))
+        see_all = _can("read_all", "SalesPlan")
+        manager = form.get("manager_id", "me")
+        manager_id = g.user.id if manager == "me" or not see_all else (
+            int(manager) if manager.isdigit() else None)
+        try:
+            plans.save_plan(month, form.get("participants"), form.get("revenue"),
+                            manager_id=manager_id,
+                            course_id=form.get("course_id", type=int) or None,
+                            direction_id=form.get("direction_id", type=int) or None,
+                            user_id=g.user.id, see_all=see_all)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return self._page(month, typed=form), exc.status_code
+        db.session.commit()
+        flash(_("The plan was saved."), "success")
+        return redirect(url_for("SalesPlansView.index", month=month.strftime("%Y-%m")))
 
 
 def courses_section(client):

@@ -134,3 +134,27 @@ def test_cancelling_a_course_through_the_api_cancels_its_sessions(app, db, api_t
     assert response.status_code == 200, response.json
     db.session.expire_all()
     assert [lesson.status for lesson in db.session.query(Lesson)] == ["cancelled"]
+
+
+def test_a_yes_reply_registers_the_invitee_once(app, db, api_token):
+    from app.models.courses import CourseInvitation
+
+    course = make_course(max_participants=1)
+    company, (first, second) = make_company(people=2)
+    invited = [CourseInvitation(course_id=course.id, client_id=p.id, organisation_id=company.id)
+               for p in (first, second)]
+    db.session.add_all(invited)
+    db.session.commit()
+    api, headers = app.test_client(), api_token(MANAGER)
+    url = f"/api/v1/course/{course.id}/invitations/{invited[0].id}/answer"
+    for _ in range(2):
+        response = api.post(url, json={"answer": "yes"}, headers=headers)
+        assert response.status_code == 200 and response.json["result"]["status"] == "accepted"
+    refused = api.post(url, json={"answer": "maybe"}, headers=headers)
+    assert refused.status_code == 400 and refused.json["field"] == "answer"
+    full = api.post(f"/api/v1/course/{course.id}/invitations/{invited[1].id}/answer",
+                    json={"answer": "yes"}, headers=headers)
+    assert full.status_code == 409
+    assert api.post(f"/api/v1/course/{course.id}/invitations/999999/answer",
+                    json={"answer": "yes"}, headers=headers).status_code == 404
+    assert len(organisations.trainees(company.id)) == 1

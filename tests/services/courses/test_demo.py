@@ -18,3 +18,16 @@ def test_demo_courses_for_three_organisations_loaded_once(app, db):
     again = load_demo()
     assert again["courses"] == 0 and again["course participants"] == 0
     assert db.session.scalar(select(func.count(Course.id))) == 4
+
+
+def test_demo_has_calls_learning_results_and_sales_plans(app, db):
+    from app.demo import load_demo
+    from app.models.courses import OrganisationCall, SalesPlan
+    from app.models.timetable import LessonResult
+
+    load_demo()
+    assert db.session.scalar(select(func.count(OrganisationCall.id))) >= 3
+    assert db.session.scalar(select(func.count(LessonResult.id))) > 0
+    assert db.session.scalar(select(func.count(SalesPlan.id))) >= 1
+    load_demo()
+    assert db.session.scalar(select(func.count(SalesPlan.id))) <= 2

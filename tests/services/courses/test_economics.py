@@ -100,7 +100,7 @@ def test_comparison_across_courses_and_directions(db, count_queries):
     db.session.expire_all()
     with count_queries() as counted:
         rows, by_direction = economics.economics_comparison()
-    assert counted() == 3
+    assert counted() == 4  # courses, costs, participants, stock materials (no sessions)
     assert [course.starts_on.month for course, _ in rows] == [3, 4, 5]
     banking_totals = next(t for d, t in by_direction.items() if d is not None)
     # planned: 2 × 100 − 50 = 150 and 3 × 100 = 300; actual: 0 and 100 − 80 = 20
