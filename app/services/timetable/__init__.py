@@ -1,9 +1,14 @@
 """Timetable and attendance: lessons, the grid, red flags, attendance and check-in.
 
 What other domains may use: planning, cancelling and checking single lessons (courses plan their
-sessions with these), and who may mark a lesson.
+sessions with these), and who may mark a lesson; what the role home pages show of the day
+(lessons with fill and red flags, lessons to mark, debtors expected today).
 """
 from app.services.timetable.lessons import (LessonConflict, add_lesson, cancel_lesson,
-                                            ensure_may_mark)
+                                            ensure_may_mark, own_instructor_ids)
+from app.services.timetable.today import (day_lessons, debtors_coming, lessons_to_mark,
+                                          week_lessons)
 
-__all__ = ["LessonConflict", "add_lesson", "cancel_lesson", "ensure_may_mark"]
+__all__ = ["LessonConflict", "add_lesson", "cancel_lesson", "ensure_may_mark",
+           "own_instructor_ids", "day_lessons", "debtors_coming", "lessons_to_mark",
+           "week_lessons"]
