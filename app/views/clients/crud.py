@@ -269,24 +269,26 @@ class OrganisationModelView(TesseraModelView):
 
 # --- directories -----------------------------------------------------------------------------
 
-def _directory_view(model, title, route):
+def _directory_view(model, title, route, extra=(), labels=None):
+    columns = ["name", *extra]
     return type(f"{model.__name__}ModelView", (TesseraModelView,), dict(
         datamodel=SQLAInterface(model),
         class_permission_name="ClientDirectory",
         route_base=route,
         list_title=title,
-        label_columns={"name": _l("Title")},
-        list_columns=["name"],
-        add_columns=["name"],
-        edit_columns=["name"],
-        show_columns=["name"],
+        label_columns={"name": _l("Title"), **(labels or {})},
+        list_columns=columns,
+        add_columns=columns,
+        edit_columns=columns,
+        show_columns=columns,
         search_columns=["name"],
         base_order=("name", "asc"),
     ))
 
 
-ClientCategoryModelView = _directory_view(ClientCategory, _l("Client categories"),
-                                          "/clientcategory")
+ClientCategoryModelView = _directory_view(
+    ClientCategory, _l("Client categories"), "/clientcategory", extra=["warn_at_checkin"],
+    labels={"warn_at_checkin": _l("Warn before check-in")})
 ClientSourceModelView = _directory_view(ClientSource, _l("Client sources"), "/clientsource")
 IndustryModelView = _directory_view(Industry, _l("Industries"), "/industry")
 TagModelView = _directory_view(Tag, _l("Tags"), "/tag")

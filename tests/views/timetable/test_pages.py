@@ -162,7 +162,7 @@ def test_check_in_by_card_writes_off_a_lesson_once(db, login):
         assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Pass, passes[0].id).sessions_used == 1
-    assert "No client has the card nope" in desk.get("/checkin/?card=nope").get_data(as_text=True)
+    assert "No client found for “nope”" in desk.get("/checkin/?card=nope").get_data(as_text=True)
 
 
 def test_check_in_walk_in_service(db, login):
