@@ -80,3 +80,13 @@ def test_category_without_warning_checks_in_directly(login):
                         category_id=vip.id)
     html = login("Front desk").get("/checkin/", query_string={"q": "V-1"}).get_data(as_text=True)
     assert "checkin-warning" not in html and "checkin-lesson" in html
+
+
+def test_manager_marks_a_category_to_warn_before_check_in(login):
+    manager = login("Manager")
+    assert manager.post("/clientcategory/add", data={"name": "Problem",
+                                                    "warn_at_checkin": "y"}).status_code == 302
+    assert manager.post("/clientcategory/add", data={"name": "Regular"}).status_code == 302
+    db.session.remove()
+    assert dict(db.session.execute(select(ClientCategory.name, ClientCategory.warn_at_checkin))
+                .all()) == {"Problem": True, "Regular": False}
