@@ -13,8 +13,8 @@ from app.extensions import db
 from app.formatting import money
 from app.models.clients import Client
 from app.models.passes import Service
-from app.models.timetable import (ATTENDANCE_STATUSES, LESSON_CANCELLED, LESSON_HELD,
-                                  GroupMember, Lesson)
+from app.models.timetable import (ABSENT, ATTENDANCE_STATUSES, LESSON_CANCELLED, LESSON_HELD,
+                                  PRESENT, GroupMember, Lesson)
 from app.services.timetable import attendance as attendance_service
 from app.services.clients import desk_warning, find_at_desk, register_card_section
 from app.services.platform import DomainError
@@ -47,7 +47,9 @@ def load_lesson(lesson_id):
 class AttendanceView(BaseView):
     route_base = "/attendance"
     class_permission_name = "Attendance"
-    method_permission_name = {"lesson": "read", "save": "write", "undo": "undo"}
+    # undo: whoever may mark; without the "undo" right only within the undo window (an
+    # instructor, its own lesson — attendance_service.undo_held)
+    method_permission_name = {"lesson": "read", "save": "write", "undo": "write"}
 
     @expose("/<int:lesson_id>")
     @has_access
@@ -65,7 +67,9 @@ class AttendanceView(BaseView):
             status_labels=STATUS_LABELS, flag_labels=FLAG_LABELS,
             lesson_status_labels=LESSON_STATUS_LABELS, held=lesson.status == LESSON_HELD,
             cancelled=lesson.status == LESSON_CANCELLED,
-            can_mark=sm.can("write", "Attendance"), can_undo=sm.can("undo", "Attendance"),
+            can_mark=sm.can("write", "Attendance"),
+            can_undo=sm.can("undo", "Attendance") or (
+                sm.can("write", "Attendance") and attendance_service.undo_window_open(lesson)),
             can_edit_lesson=sm.can("write", "Lesson"))
 
     @expose("/<int:lesson_id>/save", methods=["POST"])
@@ -74,9 +78,12 @@ class AttendanceView(BaseView):
         marks = [{"client_id": int(key.split("_", 1)[1]), "status": value}
                  for key, value in request.form.items()
                  if key.startswith("status_") and value and key.split("_", 1)[1].isdigit()]
-        held = request.form.get("held") == "1"
+        all_present = request.form.get("all_present") == "1"
+        held = all_present or request.form.get("held") == "1"
         try:
-            result = attendance_service.mark_attendance(lesson_id, marks, held=held, user=g.user)
+            result = attendance_service.mark_attendance(
+                lesson_id, marks, held=held, user=g.user,
+                unmarked=PRESENT if all_present else ABSENT)
             db.session.commit()
             flash(_("Attendance saved: %(written)s sessions written off, %(returned)s returned.",
                     written=len(result.written_off), returned=len(result.cancelled)), "success")
@@ -90,7 +97,8 @@ class AttendanceView(BaseView):
     @has_access
     def undo(self, lesson_id):
         try:
-            result = attendance_service.undo_held(lesson_id, user=g.user)
+            result = attendance_service.undo_held(
+                lesson_id, user=g.user, any_time=self.appbuilder.sm.can("undo", "Attendance"))
             db.session.commit()
             flash(_("The lesson is planned again; %(returned)s sessions were returned.",
                     returned=len(result.cancelled)), "success")
