@@ -58,6 +58,9 @@ def create_app(config=None):
     from app.views.platform import input_guard
 
     input_guard.install(app)
+    from app.views.platform.errors import register_error_pages
+
+    register_error_pages(app)  # 403 / 404 / 500 inside the layout, with a way back
     from app import cli, formatting
 
     cli.register(app)

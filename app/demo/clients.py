@@ -139,6 +139,7 @@ def _birth_date(age, index):
 def load(users):
     """Create the demo directories, organisations and clients that are not there yet."""
     categories, n_categories = _directory(ClientCategory, CATEGORIES)
+    categories["Problem"].warn_at_checkin = True  # seed 003: restrict access for problem clients
     sources, _ = _directory(ClientSource, SOURCES)
     industries, _ = _directory(Industry, INDUSTRIES)
     tags, _ = _directory(Tag, TAGS)

@@ -33,7 +33,8 @@ PLANS = [
     ("Gym + pool 16", ["Gym", "Pool"], 16, 45, "any", "210.00", 2, 14),
     ("Morning pool 8", ["Pool"], 8, 30, "morning", "70.00", 1, 7),
     ("Yoga evening 10", ["Yoga"], 10, 60, "evening", "110.00", 1, 10),
-    ("Danse enfants 8", ["Danse enfants"], 8, 30, "day", "64.00", 1, 7),
+    # any time: the kids' class meets on Wednesday afternoon and Saturday morning
+    ("Danse enfants 8", ["Danse enfants"], 8, 30, "any", "64.00", 1, 7),
     ("Английский — курс 24", ["Английский язык"], 24, 90, "any", "360.00", 2, 21),
 ]
 
@@ -95,7 +96,13 @@ def _sell_passes(plans, desk_user_id):
     sold = 0
     for index, client in enumerate(clients):
         plan = _pick_plan(client, plans, index)
-        start = today - timedelta(days=(index * 3) % (plan.validity_days - 2))
+        minor = (client.age() or 99) < 18
+        if minor:
+            # a child's pass covers the whole fortnight of demo lessons (a week back, a week
+            # ahead): started over a week ago, valid over a week more, sessions to spare
+            start = today - timedelta(days=8 + (index * 3) % max(plan.validity_days - 16, 1))
+        else:
+            start = today - timedelta(days=(index * 3) % (plan.validity_days - 2))
         price = service.price_for(plan, client)[1]
         # every fifth client pays only part (a debt), the others pay in full
         paid = (price / 2).quantize(Decimal("0.01")) if index % 5 == 0 else price
@@ -104,6 +111,8 @@ def _sell_passes(plans, desk_user_id):
                           taken_by_id=desk_user_id)
         visits = 0 if plan.sessions is None else min(plan.sessions,
                                                      (index * 7) % (plan.sessions + 1))
+        if minor and plan.sessions is not None:
+            visits = min(visits, max(plan.sessions - 4, 0))
         hour = {"morning": 9, "day": 14, "evening": 19}.get(plan.time_window, 11)
         for visit in range(visits):
             day = start + timedelta(days=visit % max((today - start).days + 1, 1))

@@ -53,20 +53,34 @@ def _by_name(model, attr, names, factory):
     return existing, created
 
 
+def _fits(client, service):
+    """The client's age is within the service's limits (no child in adult yoga)."""
+    age = client.age()
+    if age is None:
+        return service.min_age is None
+    return ((service.min_age is None or age >= service.min_age)
+            and (service.max_age is None or age <= service.max_age))
+
+
 def _members_for(service, capacity, taken):
-    """Clients with a live pass for the service (else any active clients), not yet used."""
+    """Clients with a live pass covering the service (else any active clients) whose age fits
+    the service, not yet used; plus one adult newcomer without a pass (an owed visit, a red
+    flag) where the service takes adults — never a child, whose visits a pass always covers."""
     with_pass = list(db.session.scalars(
         select(Pass.client_id).join(pass_plan_service, pass_plan_service.c.pass_plan_id == Pass.plan_id)
         .where(pass_plan_service.c.service_id == service.id, Pass.status.in_(LIVE_STATUSES))
         .distinct().order_by(Pass.client_id)))
-    others = list(db.session.scalars(select(Client.id).where(Client.active.is_(True))
-                                     .order_by(Client.id)))
-    chosen = [cid for cid in with_pass if cid not in taken][: capacity - 2]
-    wanted = max(3, len(chosen) + 1)  # one newcomer without a pass: an owed visit, a red flag
-    for cid in others:
+    clients = {c.id: c for c in db.session.scalars(select(Client).where(Client.active.is_(True))
+                                                   .order_by(Client.id))}
+    chosen = [cid for cid in with_pass if cid not in taken and cid in clients
+              and _fits(clients[cid], service)][: capacity - 2]
+    wanted = max(3, len(chosen) + 1)
+    for cid, client in clients.items():
         if len(chosen) >= wanted:
             break
-        if cid not in chosen and cid not in taken:
+        age = client.age()
+        if cid not in chosen and cid not in taken and _fits(client, service) \
+                and (age is None or age >= 18):
             chosen.append(cid)
     return chosen
 

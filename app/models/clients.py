@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask_appbuilder import Model
 from sqlalchemy import (DDL, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric,
-                        String, Table, Text, event)
+                        String, Table, Text, event, false)
 from sqlalchemy.orm import relationship
 
 from app.models.ages import age_category
@@ -36,9 +36,12 @@ class _Directory(AuditMixin):
 
 
 class ClientCategory(_Directory, Model):
-    """VIP, newcomer, regular, problem … (editable)."""
+    """VIP, newcomer, regular, problem … (editable). ``warn_at_checkin``: the front desk sees a
+    warning before checking in a client of this category ("problem" clients)."""
 
     __tablename__ = "client_category"
+
+    warn_at_checkin = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class ClientSource(_Directory, Model):

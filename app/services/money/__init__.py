@@ -5,6 +5,7 @@ session write-off rules (one visit at the desk, a whole lesson, owed visits, can
 visit is not covered, a walk-in already checked in).
 """
 from app.services.money.amounts import to_money
+from app.services.money.day import debt_summary, payments_of_day
 from app.services.money.passes import client_flags, sell_pass
 from app.services.money.payments import (add_charge, client_balances, debt_subqueries, debtor_ids,
                                          return_money, take_payment)
@@ -14,7 +15,7 @@ from app.services.money.write_offs import (NoValidPass, cancel_write_offs, has_c
                                            write_off_session, write_off_sessions)
 
 __all__ = ["NoValidPass", "add_charge", "cancel_write_offs", "client_balances", "client_flags",
-           "debt_subqueries", "debtor_ids", "has_covering_pass", "recent_walk_in",
-           "record_owed_visit", "return_money",
+           "debt_subqueries", "debt_summary", "debtor_ids", "has_covering_pass",
+           "payments_of_day", "recent_walk_in", "record_owed_visit", "return_money",
            "sell_pass", "take_payment", "to_money", "why_not_covered", "write_off_session",
            "write_off_sessions"]

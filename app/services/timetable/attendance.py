@@ -25,7 +25,7 @@ from app.models.passes import SessionWriteOff
 from app.models.timetable import (ABSENT, ATTENDANCE_STATUSES, LATE, LESSON_CANCELLED,
                                   LESSON_HELD, LESSON_PLANNED, PRESENT, Attendance, Lesson)
 from app.services import money
-from app.services.platform import DomainError, NotFound
+from app.services.platform import DomainError, Forbidden, NotFound
 from app.services.timetable.lessons import ensure_may_mark, members_by_lesson
 from app.services.audit import update_loaded
 
@@ -136,10 +136,14 @@ def _sync_write_offs(lesson, rows, result, policy=None):
     result.written_off.extend(write_offs)
 
 
-def mark_attendance(lesson_id, marks, held=False, user=None, policy=None):
+def mark_attendance(lesson_id, marks, held=False, user=None, policy=None, unmarked=ABSENT):
     """Save statuses (``marks``: [{"client_id", "status"}]) and, with ``held``, mark the lesson
     held, all in the caller's transaction; on a held lesson the write-offs follow the statuses.
-    Only the lesson's members (or its individual client) can be marked."""
+    Only the lesson's members (or its individual client) can be marked. Members not marked when
+    the lesson becomes held get ``unmarked``: absent, or present for "all present" (the
+    exceptions are the marks sent, or changed afterwards)."""
+    if unmarked not in ATTENDANCE_STATUSES:
+        raise DomainError(_l("Unknown attendance status: %(status)s.", status=unmarked))
     lesson = lock_lesson(lesson_id)
     ensure_may_mark(lesson, user)
     if lesson.status == LESSON_CANCELLED:
@@ -162,7 +166,7 @@ def mark_attendance(lesson_id, marks, held=False, user=None, policy=None):
     if held and lesson.status != LESSON_HELD:
         for client_id in members - set(rows):
             rows[client_id] = new_rows[client_id] = Attendance(
-                lesson_id=lesson.id, client_id=client_id, status=ABSENT)
+                lesson_id=lesson.id, client_id=client_id, status=unmarked)
         lesson.status = LESSON_HELD
         lesson.held_at = datetime.now()
     result = MarkResult(lesson)
@@ -172,12 +176,37 @@ def mark_attendance(lesson_id, marks, held=False, user=None, policy=None):
     return result
 
 
-def undo_held(lesson_id, user=None):
-    """Set a held lesson back to planned and give every session written off for it back."""
+def undo_window():
+    """``ATTENDANCE_UNDO_WINDOW``: how long whoever marked a lesson without the "undo" right
+    (an instructor, its own lesson) may still undo it — ``"end_of_day"`` (the default: until
+    midnight of the day it was marked) or a number of minutes after marking."""
+    value = current_app.config.get("ATTENDANCE_UNDO_WINDOW", "end_of_day") \
+        if has_app_context() else "end_of_day"
+    return value if value == "end_of_day" else int(value)
+
+
+def undo_window_open(lesson, now=None):
+    """Whether a held lesson may still be undone by its own instructor (see ``undo_window``)."""
+    if lesson.status != LESSON_HELD or lesson.held_at is None:
+        return False
+    now = now or datetime.now()
+    window = undo_window()
+    if window == "end_of_day":
+        return lesson.held_at.date() == now.date()
+    return now - lesson.held_at <= timedelta(minutes=window)
+
+
+def undo_held(lesson_id, user=None, any_time=True):
+    """Set a held lesson back to planned and give every session written off for it back.
+    Without ``any_time`` (the caller lacks the "undo" right: an instructor) only the lesson's
+    own instructor may, and only while ``undo_window_open``."""
     lesson = lock_lesson(lesson_id)
     ensure_may_mark(lesson, user)
     if lesson.status != LESSON_HELD:
         raise DomainError(_l("This lesson is not marked held."))
+    if not any_time and not undo_window_open(lesson):
+        raise Forbidden(_l("The time to undo this marking is over; ask a manager or the front "
+                           "desk."))
     rows = _rows(lesson.id)
     result = MarkResult(lesson)
     with_write_off = [row for row in rows.values() if row.write_off_id]

@@ -12,3 +12,46 @@
     }
   });
 })();
+
+/* Date fields (FAB's date picker, format yyyy-mm-dd): a date pasted, typed or autofilled the
+   local way (31.12.2015, 31/12/2015, 31-12-2015) becomes 2015-12-31 before the picker parses
+   it, so a pasted birth date is kept rather than emptied or garbled (issue 19). */
+(function () {
+  var LOCAL = /^\s*(\d{1,2})[.\/-](\d{1,2})[.\/-](\d{4})\s*$/;
+  var ISO = /^\s*(\d{4})[.\/-](\d{1,2})[.\/-](\d{1,2})\s*$/;
+  function pad(n) { return (n.length < 2 ? '0' : '') + n; }
+  function toIso(text) {
+    var m = ISO.exec(text || '');
+    if (m) { return m[1] + '-' + pad(m[2]) + '-' + pad(m[3]); }
+    m = LOCAL.exec(text || '');
+    if (m) { return m[3] + '-' + pad(m[2]) + '-' + pad(m[1]); }
+    return null;
+  }
+  function isDateInput(el) {
+    return el && el.tagName === 'INPUT' && el.closest && el.closest('.appbuilder_date');
+  }
+  function setIso(input, iso) {
+    input.value = iso;
+    var $ = window.jQuery;
+    if ($ && $.fn && $.fn.datepicker) {
+      $(input.closest('.appbuilder_date')).datepicker('update', iso);
+    }
+  }
+  document.addEventListener('paste', function (event) {
+    var input = event.target;
+    if (!isDateInput(input) || !event.clipboardData) { return; }
+    var iso = toIso(event.clipboardData.getData('text/plain'));
+    if (!iso) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    setIso(input, iso);
+  }, true);
+  ['input', 'change', 'blur'].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var input = event.target;
+      if (!isDateInput(input)) { return; }
+      var iso = toIso(input.value);
+      if (iso && iso !== input.value) { setIso(input, iso); }
+    }, true);
+  });
+})();

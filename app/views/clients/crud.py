@@ -224,6 +224,24 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     def pre_update(self, item):
         service.save_client(item, commit=False)
 
+    def post_add(self, item):
+        g.saved_client_id = item.id
+
+    post_update = post_add
+
+    def _to_card(self):
+        """After saving a client (added or edited) the desk lands on that client's card."""
+        client_id = getattr(g, "saved_client_id", None)
+        if client_id:
+            return redirect(url_for("ClientCardView.card", client_id=client_id))
+        return redirect(self.get_redirect())
+
+    def post_add_redirect(self):
+        return self._to_card()
+
+    def post_edit_redirect(self):
+        return self._to_card()
+
     @action("reassign_clients", _l("Reassign manager"), None, "fa-exchange", single=False)
     def reassign_clients(self, items):
         ids = ",".join(str(item.id) for item in (items if isinstance(items, list) else [items]))
@@ -279,24 +297,30 @@ class OrganisationModelView(TesseraModelView):
 
 # --- directories -----------------------------------------------------------------------------
 
-def _directory_view(model, title, route):
+def _directory_view(model, title, route, extra=(), labels=None, fields=None):
+    columns = ["name", *extra]
     return type(f"{model.__name__}ModelView", (TesseraModelView,), dict(
+        add_form_extra_fields=fields or {},
+        edit_form_extra_fields=fields or {},
         datamodel=SQLAInterface(model),
         class_permission_name="ClientDirectory",
         route_base=route,
         list_title=title,
-        label_columns={"name": _l("Title")},
-        list_columns=["name"],
-        add_columns=["name"],
-        edit_columns=["name"],
-        show_columns=["name"],
+        label_columns={"name": _l("Title"), **(labels or {})},
+        list_columns=columns,
+        add_columns=columns,
+        edit_columns=columns,
+        show_columns=columns,
         search_columns=["name"],
         base_order=("name", "asc"),
     ))
 
 
-ClientCategoryModelView = _directory_view(ClientCategory, _l("Client categories"),
-                                          "/clientcategory")
+ClientCategoryModelView = _directory_view(
+    ClientCategory, _l("Client categories"), "/clientcategory", extra=["warn_at_checkin"],
+    labels={"warn_at_checkin": _l("Warn before check-in")},
+    # FAB would make a non-nullable boolean "required", refusing an unticked box
+    fields={"warn_at_checkin": BooleanField(_l("Warn before check-in"))})
 ClientSourceModelView = _directory_view(ClientSource, _l("Client sources"), "/clientsource")
 IndustryModelView = _directory_view(Industry, _l("Industries"), "/industry")
 TagModelView = _directory_view(Tag, _l("Tags"), "/tag")

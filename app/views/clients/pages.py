@@ -2,7 +2,7 @@
 manager reassignment with undo."""
 import io
 import os
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -19,7 +19,8 @@ from app.services.clients import export as clients_export
 from app.services.clients import importing as exchange
 from app.services.clients import managers as clients_managers
 from app.services.clients.card import build_card_sections, register_card_section
-from app.services.clients.records import AGE_CATEGORY_LABELS, can_edit_medical, can_see_medical
+from app.services.clients.records import (AGE_CATEGORY_LABELS, DuplicateClient, can_edit_medical,
+                                          can_see_medical, save_client)
 from app.services.clients.scope import visible_client_filter
 from app.services.clients.search import search_clients, search_organisations
 from app.services.platform import DomainError
@@ -75,13 +76,31 @@ def load_card_client(client_id):
         joinedload(Client.category), joinedload(Client.source))
 
 
+QUICK_FIELDS = ("last_name", "first_name", "birth_date", "phone", "email", "card_number",
+                "guardian_name", "guardian_phone")
+
+
+def _quick_date(text):
+    """A birth date typed as 2019-03-07 (the date picker) or 07.03.2019 / 07/03/2019."""
+    if not text:
+        return None
+    for parse in (date.fromisoformat,
+                  lambda t: datetime.strptime(t.replace("/", ".").replace("-", "."), "%d.%m.%Y")
+                  .date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise DomainError(_l("Enter the birth date as day.month.year."), field="birth_date")
+
+
 class ClientCardView(BaseView):
     """One page with everything about a client; sections come from ``CARD_SECTIONS``."""
 
     route_base = "/clients"
     class_permission_name = "Client"
     method_permission_name = {"card": "read", "search": "read", "photo": "read",
-                              "upload_photo": "write"}
+                              "upload_photo": "write", "quick_add": "write"}
     default_view = "search"
 
     @expose("/<int:client_id>/card")
@@ -98,6 +117,34 @@ class ClientCardView(BaseView):
             document_kinds=documents.DOCUMENT_KIND_LABELS,
             max_mb=round(documents.max_document_bytes() / 1024 / 1024, 1),
             accept=",".join("." + ext for ext in sorted(documents.ALLOWED_EXTENSIONS)))
+
+    @expose("/quick", methods=["GET", "POST"])
+    @has_access
+    def quick_add(self):
+        """The desk's quick-add form: the six fields a desk needs (names, birth date, phone,
+        email, card number) and, for a minor, a guardian; saving lands on the client's card.
+        A refused form comes back with what was typed and the reason."""
+        values = {name: (request.form.get(name) or "").strip() for name in QUICK_FIELDS}
+        duplicate = False
+        if request.method == "POST":
+            try:
+                birth_date = _quick_date(values["birth_date"])
+                client = Client(last_name=values["last_name"], first_name=values["first_name"],
+                                birth_date=birth_date, phone=values["phone"] or None,
+                                email=values["email"] or None,
+                                card_number=values["card_number"] or None, active=True)
+                guardian = {"full_name": values["guardian_name"],
+                            "phone": values["guardian_phone"] or None}
+                save_client(client, guardians=[guardian],
+                            allow_duplicate=bool(request.form.get("allow_duplicate")))
+                flash(_("The client was added."), "success")
+                return redirect(url_for("ClientCardView.card", client_id=client.id))
+            except DomainError as exc:
+                db.session.rollback()
+                duplicate = isinstance(exc, DuplicateClient)
+                flash(str(exc.message), "danger")
+        return self.render_template("clients/quick_add.html", title=_("Quick add client"),
+                                    values=values, duplicate=duplicate)
 
     @expose("/<int:client_id>/photo")
     @has_access

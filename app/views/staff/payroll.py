@@ -106,9 +106,23 @@ class PayrollView(BaseView):
             flash(success, "success")
         return redirect(url_for("PayrollView.show", pk=pk))
 
-    @expose("/<int:pk>/approve", methods=["POST"])
+    @expose("/<int:pk>/approve", methods=["GET", "POST"])
     @has_access
     def approve(self, pk):
+        """Approving asks first: a confirmation page (the figures become final), with a warning
+        and an explicit tick when the period is not over yet (lessons may still be marked)."""
+        try:
+            payroll = service.get_payroll(pk)
+        except DomainError:
+            abort(404)
+        not_over = payroll.period_end >= date.today()
+        confirmed = request.method == "POST" and request.form.get("confirmed") == "1"
+        if confirmed and not_over and request.form.get("early") != "1":
+            flash(_("The period is not over yet: tick the box to approve it anyway."), "warning")
+            confirmed = False
+        if not confirmed:
+            return self.render_template("staff/approve.html", title=_("Approve the payroll"),
+                                        payroll=payroll, not_over=not_over)
         return self._act(pk, lambda: service.approve_payroll(pk, g.user.id),
                          _("The payroll was approved; its figures are now final."))
 

@@ -13,15 +13,15 @@ from app.extensions import db
 from app.formatting import money
 from app.models.clients import Client
 from app.models.passes import Service
-from app.models.timetable import (ATTENDANCE_STATUSES, LESSON_CANCELLED, LESSON_HELD,
-                                  GroupMember, Lesson)
+from app.models.timetable import (ABSENT, ATTENDANCE_STATUSES, LESSON_CANCELLED, LESSON_HELD,
+                                  PRESENT, GroupMember, Lesson)
 from app.services.timetable import attendance as attendance_service
-from app.services.clients import register_card_section
+from app.services.clients import desk_warning, find_at_desk, register_card_section
 from app.services.platform import DomainError
 from app.services.timetable.flags import member_flags
 from app.services.money import client_balances
 from app.services.timetable.lessons import active_member_filter, ensure_may_mark
-from app.views.platform.api_support import (api_action, idempotent, json_body, json_bool,
+from app.views.platform.api_support import (api_action, arg_int, idempotent, json_body, json_bool,
                                             json_int)
 from app.views.platform.base import add_menu_view
 
@@ -47,7 +47,9 @@ def load_lesson(lesson_id):
 class AttendanceView(BaseView):
     route_base = "/attendance"
     class_permission_name = "Attendance"
-    method_permission_name = {"lesson": "read", "save": "write", "undo": "undo"}
+    # undo: whoever may mark; without the "undo" right only within the undo window (an
+    # instructor, its own lesson — attendance_service.undo_held)
+    method_permission_name = {"lesson": "read", "save": "write", "undo": "write"}
 
     @expose("/<int:lesson_id>")
     @has_access
@@ -65,7 +67,9 @@ class AttendanceView(BaseView):
             status_labels=STATUS_LABELS, flag_labels=FLAG_LABELS,
             lesson_status_labels=LESSON_STATUS_LABELS, held=lesson.status == LESSON_HELD,
             cancelled=lesson.status == LESSON_CANCELLED,
-            can_mark=sm.can("write", "Attendance"), can_undo=sm.can("undo", "Attendance"),
+            can_mark=sm.can("write", "Attendance"),
+            can_undo=sm.can("undo", "Attendance") or (
+                sm.can("write", "Attendance") and attendance_service.undo_window_open(lesson)),
             can_edit_lesson=sm.can("write", "Lesson"))
 
     @expose("/<int:lesson_id>/save", methods=["POST"])
@@ -74,9 +78,12 @@ class AttendanceView(BaseView):
         marks = [{"client_id": int(key.split("_", 1)[1]), "status": value}
                  for key, value in request.form.items()
                  if key.startswith("status_") and value and key.split("_", 1)[1].isdigit()]
-        held = request.form.get("held") == "1"
+        all_present = request.form.get("all_present") == "1"
+        held = all_present or request.form.get("held") == "1"
         try:
-            result = attendance_service.mark_attendance(lesson_id, marks, held=held, user=g.user)
+            result = attendance_service.mark_attendance(
+                lesson_id, marks, held=held, user=g.user,
+                unmarked=PRESENT if all_present else ABSENT)
             db.session.commit()
             flash(_("Attendance saved: %(written)s sessions written off, %(returned)s returned.",
                     written=len(result.written_off), returned=len(result.cancelled)), "success")
@@ -90,7 +97,8 @@ class AttendanceView(BaseView):
     @has_access
     def undo(self, lesson_id):
         try:
-            result = attendance_service.undo_held(lesson_id, user=g.user)
+            result = attendance_service.undo_held(
+                lesson_id, user=g.user, any_time=self.appbuilder.sm.can("undo", "Attendance"))
             db.session.commit()
             flash(_("The lesson is planned again; %(returned)s sessions were returned.",
                     returned=len(result.cancelled)), "success")
@@ -126,32 +134,60 @@ class CheckInView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        card = (request.args.get("card") or "").strip()
-        context = {"card": card, "client": None}
-        if card:
-            client = db.session.execute(select(Client).where(Client.card_number == card)) \
-                .scalar_one_or_none()
-            if client is None:
-                flash(_("No client has the card %(card)s.", card=card), "warning")
+        """``q`` (a card number scanned or typed, a name or a phone; ``card`` is the older name
+        of it) finds the client; several matches are listed to pick from (``client``)."""
+        query = (request.args.get("q") or request.args.get("card") or "").strip()
+        acknowledged = request.args.get("ack") == "1"
+        context = {"card": query, "client": None, "matches": [], "warning": None,
+                   "acknowledged": acknowledged}
+        client = None
+        picked = arg_int(request.args.get("client"))
+        if picked:
+            client = db.session.get(Client, picked)
+            if client is None or not self.appbuilder.sm.can("read", "Client"):
+                abort(404)
+        elif query:
+            matches = find_at_desk(query, for_user=g.user)
+            if not matches:
+                flash(_("No client found for “%(text)s”.", text=query), "warning")
+            elif len(matches) == 1:
+                client = matches[0]
             else:
-                today = date.today()
-                ids = [client.id]
-                context.update(
-                    client=client, lessons=todays_lessons(client.id, today),
-                    services=db.session.execute(select(Service).where(Service.active.is_(True))
-                                                .order_by(Service.name)).scalars().all(),
-                    flags=sorted(member_flags(ids, today).get(client.id, ())),
-                    balance=client_balances(ids)[client.id],
-                    passes=_live_passes(client.id, today))
+                context["matches"] = matches
+        if client is not None:
+            today = date.today()
+            ids = [client.id]
+            warning = desk_warning(client)
+            context.update(
+                client=client, warning=warning, lessons=todays_lessons(client.id, today),
+                services=db.session.execute(select(Service).where(Service.active.is_(True))
+                                            .order_by(Service.name)).scalars().all(),
+                flags=sorted(member_flags(ids, today).get(client.id, ())),
+                balance=client_balances(ids)[client.id],
+                passes=_live_passes(client.id, today))
         return self.render_template("timetable/checkin.html", title=_("Check-in"),
                                     flag_labels=FLAG_LABELS, **context)
 
     def _back(self):
-        return redirect(url_for("CheckInView.index", card=request.form.get("card", "")))
+        return redirect(url_for("CheckInView.index", q=request.form.get("card", ""),
+                                client=request.form.get("client_id", ""),
+                                ack=request.form.get("ack", "")))
+
+    def _warned(self, client_id):
+        """A client whose category asks for a warning is checked in only once the desk saw
+        it (the form sends ``ack=1`` after the warning was shown)."""
+        client = db.session.get(Client, client_id)
+        warning = desk_warning(client) if client is not None else None
+        if warning is not None and request.form.get("ack") != "1":
+            flash(str(warning), "danger")
+            return False
+        return True
 
     @expose("/lesson", methods=["POST"])
     @has_access
     def lesson(self):
+        if not self._warned(int(request.form["client_id"])):
+            return self._back()
         try:
             write_off = attendance_service.check_in_to_lesson(
                 int(request.form["lesson_id"]), int(request.form["client_id"]), user=g.user)
@@ -165,6 +201,8 @@ class CheckInView(BaseView):
     @expose("/service", methods=["POST"])
     @has_access
     def service(self):
+        if not self._warned(int(request.form["client_id"])):
+            return self._back()
         try:
             walk_in = attendance_service.check_in_to_service(
                 int(request.form["client_id"]), int(request.form["service_id"]))

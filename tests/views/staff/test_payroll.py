@@ -1,5 +1,5 @@
 """Payroll page, payslips and employee pages: permissions per role, rendering, query counts."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -48,7 +48,10 @@ def test_accountant_calculates_sees_lines_and_approves(db, login):
     assert "Ирина Смирнова" not in filtered.get_data(as_text=True).split("All employees")[1].split(
         "</select>")[1]
 
-    client.post(f"/payroll/{payroll_id}/approve")
+    client.post(f"/payroll/{payroll_id}/approve")  # not confirmed: asks first
+    db.session.expire_all()
+    assert service.get_payroll(payroll_id).status == "draft"
+    client.post(f"/payroll/{payroll_id}/approve", data={"confirmed": "1"})
     db.session.expire_all()
     assert service.get_payroll(payroll_id).status == "approved"
     page = client.get(f"/payroll/{payroll_id}").get_data(as_text=True)
@@ -206,3 +209,20 @@ def test_reversal_is_an_action_no_other_role_holds():
     assert all(not role_can(role, "reverse", "Payroll") for role in ROLES if role != ADMIN)
     assert role_can(ADMIN, "reverse", "Payroll")
     assert {role for role in GRANTS if role_can(role, "approve", "Payroll")} == {ACCOUNTANT}
+
+
+def test_approval_asks_for_confirmation_and_warns_when_the_period_is_not_over(db, login):
+    today = date.today()
+    payroll = service.calculate_draft(today.replace(day=1), today + timedelta(days=3))
+    client = login(ACCOUNTANT)
+    page = client.get(f"/payroll/{payroll.id}/approve").get_data(as_text=True)
+    assert 'id="confirm-approve"' in page and 'id="period-not-over"' in page
+    # confirmed, but the early-approval box not ticked: still a draft, the warning again
+    page = client.post(f"/payroll/{payroll.id}/approve", data={"confirmed": "1"}).get_data(
+        as_text=True)
+    assert "The period is not over yet" in page
+    db.session.expire_all()
+    assert service.get_payroll(payroll.id).status == "draft"
+    client.post(f"/payroll/{payroll.id}/approve", data={"confirmed": "1", "early": "1"})
+    db.session.expire_all()
+    assert service.get_payroll(payroll.id).status == "approved"
