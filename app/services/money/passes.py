@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan, Payment
-from app.services.money import bonuses, certificates
+from app.services.money import bonuses, certificates, hooks
 from app.services.money.amounts import check_count
 from app.services.money.plans import (  # noqa: F401  (part of this API)
     price_for, window_hours, windows_at)
@@ -85,6 +85,7 @@ def sell_pass(client_id, plan_id, start_date=None, amount_paid=None, method="cas
     if amount_paid > 0:
         take_payment(client.id, amount_paid, method=method, purpose="pass", pass_id=pass_.id,
                      taken_by_id=taken_by_id, certificate_code=certificate_code)
+    hooks.fire(hooks.PASS_SOLD, pass_)
     return pass_
 
 

@@ -26,7 +26,7 @@ from app.models.clients import Client
 from app.models.stock import Product, Sale, SaleLine, SalePayment, StockMovement
 from app.services import money
 from app.services.platform import Conflict, DomainError, NotFound
-from app.services.stock import movements
+from app.services.stock import hooks, movements
 
 ANONYMOUS_METHODS = ("cash", "card", "transfer")
 HUNDRED = Decimal("100")
@@ -136,6 +136,7 @@ def sell(lines, client_id=None, payments=None, taken_by_id=None):
                                          payment_id=payment_id))
     sale.paid = paid
     db.session.flush()
+    hooks.fire(hooks.SOLD, sale)
     from app.services.stock import purchasing
 
     purchasing.reorder_if_low(list(wanted))
