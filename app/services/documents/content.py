@@ -123,8 +123,7 @@ def _sale_values(sale):
 def _course_values(course):
     return {"title": course.title, "starts_on": course.starts_on, "ends_on": course.ends_on,
             "direction": course.direction.name if course.direction else "",
-            "instructor": (f"{course.instructor.first_name} {course.instructor.last_name}"
-                           if course.instructor else "")}
+            "instructor": course.instructor.full_name if course.instructor else ""}
 
 
 def _registration_lines(document):
