@@ -215,7 +215,8 @@ def document_values(document):
     if document.course_participant is not None:
         participant = document.course_participant
         values["course"] = _course_values(participant.course)
-        values["course"]["hours"] = course_hours(participant.course)
+        hours = course_hours(participant.course)
+        values["course"]["hours"] = format(hours.normalize(), "f") if hours else ""
         values["participant"] = _participant_values(participant)
     if kind == "invoice" and document.course_registration is not None:
         values["course"] = _course_values(document.course_registration.course)
