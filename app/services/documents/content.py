@@ -109,7 +109,9 @@ def _sale_values(sale):
         .where(SaleLine.sale_id == sale.id).order_by(SaleLine.id)).all()
     return {
         "id": sale.id, "sold_at": sale.sold_at, "subtotal": to_money(sale.subtotal),
-        "discount_percent": sale.discount_percent, "total": to_money(sale.total),
+        "discount_percent": (format(Decimal(sale.discount_percent).normalize(), "f")
+                             if sale.discount_percent else ""),
+        "total": to_money(sale.total),
         "paid": to_money(sale.paid), "returned": sale.status == "returned",
         "lines": [{"text": (line.product.name if line.product is not None
                             else line.pass_.plan.name if line.pass_ is not None else ""),

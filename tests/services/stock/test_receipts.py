@@ -89,3 +89,23 @@ def test_a_used_up_pass_refuses_the_whole_return_and_changes_nothing(app, db):
     assert db.session.get(Pass, pass_.id).status == "active"
     assert movements.stock_levels([water.id]) == {water.id: 3}
     assert db.session.query(Payment).filter(Payment.amount < 0).count() == 0
+
+
+def test_the_sale_receipt_prints_its_lines_and_payments(app, db, tmp_path):
+    import subprocess
+
+    from app.services.documents import build_pdf
+
+    app.config["DOCUMENTS_FOLDER"], saved = str(tmp_path), app.config.get("DOCUMENTS_FOLDER")
+    try:
+        water, ann, sale = _mixed_sale()
+        db.session.commit()
+        document = db.session.query(Document).filter_by(sale_id=sale.id).one()
+        path = build_pdf(document.id)
+        db.session.commit()
+    finally:
+        app.config["DOCUMENTS_FOLDER"] = saved
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert document.number in text and water.name in text and ann.full_name in text
+    assert "93.60" in text and "3.60" in text and "90.00" in text and "10%" in text
