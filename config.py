@@ -173,6 +173,15 @@ class Config:
     CENTRE_EMAIL = os.environ.get("TESSERA_CENTRE_EMAIL", "")
     CENTRE_LOGO = os.environ.get("TESSERA_CENTRE_LOGO", "")
     CENTRE_SIGNATORY = os.environ.get("TESSERA_CENTRE_SIGNATORY", "")
+    # Automatic documents (app/services/documents/automatic.py), each off unless switched on;
+    # a shop sale always gets its numbered receipt.
+    AUTO_RECEIPTS = _env_bool("TESSERA_AUTO_RECEIPTS")
+    AUTO_RECEIPT_EMAIL = _env_bool("TESSERA_AUTO_RECEIPT_EMAIL")
+    AUTO_REGISTRATION_INVOICES = _env_bool("TESSERA_AUTO_REGISTRATION_INVOICES")
+    AUTO_COURSE_CERTIFICATES = _env_bool("TESSERA_AUTO_COURSE_CERTIFICATES")
+    AUTO_CONTRACTS = _env_bool("TESSERA_AUTO_CONTRACTS")
+    # The cash desk: refuse to take or return money without the cashier's open shift.
+    PAYMENTS_REQUIRE_OPEN_SHIFT = _env_bool("TESSERA_PAYMENTS_REQUIRE_OPEN_SHIFT")
 
 
 class TestConfig(Config):

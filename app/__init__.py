@@ -61,11 +61,31 @@ def create_app(config=None):
     from app.views.platform.errors import register_error_pages
 
     register_error_pages(app)  # 403 / 404 / 500 inside the layout, with a way back
+    _automatic_documents(app)
     from app import cli, formatting
 
     cli.register(app)
     formatting.register(app)
     return app
+
+
+def _automatic_documents(app):
+    """Jobs written for after a commit are handed to Redis after each request; the documents
+    domain listens to payments, sales and courses (receipts, invoices, certificates, contracts)."""
+    from app.jobs import push_committed
+    from app.jobs.documents import install_automatic_documents
+    from app.services.platform.queue import install_outbox_events
+
+    install_outbox_events(db.session)
+    install_automatic_documents()
+
+    @app.after_request
+    def _push_committed_jobs(response):
+        try:
+            push_committed()
+        except Exception:  # the relay hands them over within a minute
+            log.exception("jobs written for after the commit wait in the outbox")
+        return response
 
 
 def _csrf_unless_bearer():

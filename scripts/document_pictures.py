@@ -1,5 +1,5 @@
-"""Pictures of documents for the README: a receipt, an invoice and a statement in English,
-Russian and Armenian, printed by the real templates and wkhtmltopdf, first page as PNG
+"""Pictures of documents for the README: a receipt, an invoice, a statement and a certificate of
+completion (courses) in English, Russian and Armenian, printed by the real templates and wkhtmltopdf, first page as PNG
 (pdftoppm) under docs/documents/. Run after the translations are compiled:
 
     .venv/bin/python scripts/document_pictures.py
@@ -18,6 +18,8 @@ from config import TestConfig  # noqa: E402
 
 OUT = os.path.join(ROOT, "docs", "documents")
 NAMES = {"en": ("Anna", "Smith"), "ru": ("Анна", "Смирнова"), "hy": ("Աննա", "Պետրոսյան")}
+COURSES = {"en": "First aid at work", "ru": "Первая помощь на работе",
+           "hy": "Առաջին օգնություն աշխատավայրում"}
 
 
 def main():
@@ -82,7 +84,11 @@ def main():
                               purpose="pass", pass_id=pass_.id, paid_at=at.replace(hour=17))
             db.session.add(payment)
             db.session.flush()
+            certificate = _certified_participant(client, language, start, service)
             documents = {
+                "course_certificate": issue_document("course_certificate",
+                                                     participant_id=certificate.id,
+                                                     language=language),
                 "receipt": issue_document("receipt", payment_id=payment.id, language=language),
                 "invoice": issue_document("invoice", client_id=client.id, language=language),
                 "statement": issue_document("statement", client_id=client.id,
@@ -96,6 +102,39 @@ def main():
                 subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1",
                                 "-singlefile", path, target], check=True)
                 print(f"{target}.png")
+
+
+def _certified_participant(client, language, start, service):
+    """A two-day course (3.5 + 4 hours) with an organisation's registration; ``client`` passes
+    and is given the course's certificate number."""
+    from app.extensions import db
+    from app.models.clients import Organisation
+    from app.models.courses import Course
+    from app.models.staff import Employee
+    from app.services.courses import catalogue, certificates
+    from app.services.courses.registrations import register
+
+    instructor = Employee(full_name={"en": "David Brown", "ru": "Иван Петров",
+                                     "hy": "Արամ Սարգսյան"}[language])
+    company = Organisation(short_name={"en": "Acme Ltd", "ru": "ООО «Ромашка»",
+                                       "hy": "«Արարատ» ՍՊԸ"}[language])
+    db.session.add_all([instructor, company])
+    db.session.flush()
+    day = start + timedelta(days=2)
+    course = Course(title=COURSES[language], starts_on=day, ends_on=day + timedelta(days=1),
+                    price_per_participant=Decimal("80.00"), certificate_series="FA",
+                    instructor_id=instructor.id, service_id=service.id)
+    db.session.add(course)
+    db.session.flush()
+    at = datetime.combine(day, datetime.min.time())
+    catalogue.add_session(course.id, at.replace(hour=10), at.replace(hour=13, minute=30))
+    catalogue.add_session(course.id, at.replace(hour=10) + timedelta(days=1),
+                          at.replace(hour=14) + timedelta(days=1))
+    client.organisation_id = company.id
+    db.session.flush()
+    _, (participant,) = register(course.id, [{"client_id": client.id}],
+                                 organisation_id=company.id)
+    return certificates.certify(course.id, participant.id, grade="A")
 
 
 if __name__ == "__main__":

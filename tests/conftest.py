@@ -67,6 +67,7 @@ def app(redis_url, tmp_path_factory):
         REDIS_URL = redis_url
         UPLOAD_FOLDER = str(instance / "uploads")
         REPORTS_FOLDER = str(instance / "reports")
+        DOCUMENTS_FOLDER = str(instance / "documents")
 
     if database_url.startswith("sqlite"):
         Config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}

@@ -13,7 +13,7 @@ from flask import current_app, has_app_context
 from rq import Retry, get_current_job
 
 from app.services.platform.queue import (  # noqa: F401  (the jobs' API)
-    QUEUES, enqueue, get_queue, redis_connection)
+    QUEUES, enqueue, enqueue_after_commit, get_queue, push_committed, redis_connection)
 
 RETRY_OUTSIDE = Retry(max=4, interval=[10, 30, 120, 600])
 # Jobs that build a file are idempotent (a rebuilt file replaces the old one): when their worker
@@ -88,6 +88,7 @@ def _run_recorded(func, args, kwargs):
     if job is not None:
         path = result if isinstance(result, str) and os.path.isabs(result) else None
         _update_record(job.id, status="finished", result_path=path)
+    push_committed()  # jobs this one's transactions wrote for after their commit
     if current_app.config.get("RQ_ASYNC", True):
         # in a worker the next job starts clean; inline (synchronous queues) the caller's
         # request goes on with this session, so it must not be torn down under it

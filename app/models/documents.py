@@ -6,14 +6,14 @@ same transaction that inserts it, so numbers have no gaps and no duplicates. A d
 deleted: cancelling keeps its number and marks it ``cancelled``.
 """
 from flask_appbuilder import Model
-from sqlalchemy import (CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer,
+from sqlalchemy import (JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer,
                         String, Text, UniqueConstraint)
 from sqlalchemy.orm import relationship
 
 from app.models.base import AuditMixin
 
 DOCUMENT_KINDS = ("contract", "invoice", "act", "receipt", "gift_certificate",
-                  "registration_card", "statement", "reconciliation")
+                  "registration_card", "statement", "reconciliation", "course_certificate")
 DOCUMENT_STATUSES = ("issued", "cancelled")
 EMAIL_STATUSES = ("requested", "sending", "sent", "failed")
 
@@ -29,8 +29,8 @@ class DocumentCounter(Model):
 
 
 class Document(AuditMixin, Model):
-    """One issued document; its subject is a client, an organisation, a payment or a gift
-    certificate (by kind). ``file_path`` is set once the PDF is built."""
+    """One issued document; its subject is a client, an organisation, a payment, a gift
+    certificate, a shop sale, a course registration or a course participant (by kind). ``file_path`` is set once the PDF is built."""
 
     __tablename__ = "document"
     __table_args__ = (
@@ -52,6 +52,17 @@ class Document(AuditMixin, Model):
     payment = relationship("Payment")
     certificate_id = Column(Integer, ForeignKey("gift_certificate.id"), index=True)
     certificate = relationship("GiftCertificate")
+    # a shop receipt; an organisation's course registration (its invoice); a certified course
+    # participant (their certificate of completion)
+    sale_id = Column(Integer, ForeignKey("stock_sale.id"), index=True)
+    sale = relationship("Sale")
+    course_registration_id = Column(Integer, ForeignKey("course_registration.id"), index=True)
+    course_registration = relationship("CourseRegistration")
+    course_participant_id = Column(Integer, ForeignKey("course_participant.id"), index=True)
+    course_participant = relationship("CourseParticipant")
+    # the participant ids an automatic registration invoice bills (those added by that
+    # registration); None bills every participant of the registration
+    items = Column(JSON)
     period_start = Column(Date)
     period_end = Column(Date)
     language = Column(String(5), nullable=False, default="en")

@@ -248,6 +248,8 @@ class Payment(AuditMixin, Model):
     taken_by = relationship("User", foreign_keys=[taken_by_fk])
     paid_at = Column(DateTime, nullable=False, default=_now, index=True)
     reason = Column(Text)
+    # the cashier's shift open when it was taken (required when PAYMENTS_REQUIRE_OPEN_SHIFT)
+    cash_shift_id = Column(Integer, ForeignKey("cash_shift.id"), index=True)
 
 
 class Charge(AuditMixin, Model):

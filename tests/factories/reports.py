@@ -159,3 +159,11 @@ def _shop(rng, people, lo, hi):
         if i == 0:
             sales.return_sale(sale.id, "Damaged")
     db.session.flush()
+    # the sales' receipt documents wrote PDF jobs for after the commit: the report tests count
+    # their own jobs only, so these are left out of the outbox
+    from sqlalchemy import delete
+
+    from app.models.jobs import JobRecord
+
+    db.session.execute(delete(JobRecord).where(JobRecord.kind == "document:pdf"))
+    db.session.info.pop("tessera_outbox_pending", None)

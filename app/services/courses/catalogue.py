@@ -181,3 +181,12 @@ def programme_path(course):
     if not course.programme_stored_name:
         raise NotFound(_l("This course has no programme file."))
     return os.path.join(programme_folder(), course.programme_stored_name)
+
+
+def course_hours(course):
+    """The hours of a course: the length of its sessions not cancelled, in hours (two places)."""
+    from decimal import Decimal
+
+    minutes = sum(((lesson.ends_at - lesson.starts_at).total_seconds() / 60
+                   for lesson in course_sessions(course)), 0.0)
+    return (Decimal(int(round(minutes))) / 60).quantize(Decimal("0.01"))

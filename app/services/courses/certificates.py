@@ -4,7 +4,8 @@ series, issued once.
 Numbers are ``<series>-<n>`` with n = 1, 2, 3 … per course, without gaps or duplicates even when
 many are certified at once: the course row is locked, its counter moves in the same transaction
 that stores the number (a rolled-back certification gives its number back), and a unique
-constraint (course, number) is the last line of defence.
+constraint (course, number) is the last line of defence. The ``certified`` listeners hear of
+a number once, when it is issued (the certificate of completion document).
 """
 from datetime import date
 
@@ -12,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models.courses import CERTIFICATION_RESULTS, RESULT_PASSED, CourseParticipant
+from app.services.courses import hooks
 from app.services.courses.locking import lock_course
 from app.services.platform import Conflict, DomainError, NotFound
 
@@ -46,5 +48,7 @@ def certify(course_id, participant_id, result=RESULT_PASSED, grade=None, on=None
         participant.certificate_number = format_certificate_number(
             course.certificate_series, course.certificate_last_number)
         participant.certified_on = on or date.today()
+        db.session.flush()
+        hooks.fire(hooks.CERTIFIED, participant)
     db.session.flush()
     return participant

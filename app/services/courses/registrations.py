@@ -10,6 +10,7 @@ Rules:
   organisation for people sent by an organisation when that price is set; a free participant
   costs nothing. Every other payment type (paid, guarantee letter, pay later) is a charge to
   the registration's payer.
+- an organisation's registration tells the ``registered`` listeners (its invoice).
 """
 from datetime import date
 
@@ -21,6 +22,7 @@ from app.extensions import db
 from app.models.clients import Client, Organisation
 from app.models.courses import (PAYMENT_FREE, PAYMENT_TYPES, Course, CourseParticipant,
                                 CourseRegistration)
+from app.services.courses import hooks
 from app.services.courses.locking import lock_course
 from app.services.platform import Conflict, DomainError, NotFound
 
@@ -113,6 +115,8 @@ def register(course_id, people, organisation_id=None, notes=None):
         db.session.add(participant)
         added.append(participant)
     db.session.flush()
+    if organisation_id is not None:
+        hooks.fire(hooks.REGISTERED, registrations[0], added)
     return registrations, added
 
 

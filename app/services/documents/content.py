@@ -15,8 +15,12 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.clients import Client
+from app.models.courses import CourseParticipant
 from app.models.passes import Charge, Pass, SessionWriteOff
-from app.services.documents.kinds import KIND_LABELS, METHOD_LABELS, PURPOSE_LABELS
+from app.models.stock import SaleLine
+from app.services.courses import course_hours
+from app.services.documents.kinds import (KIND_LABELS, METHOD_LABELS, PURPOSE_LABELS,
+                                          RESULT_LABELS)
 from app.services.documents.statement import _bounds, client_statement
 from app.services.money import client_balances, to_money
 
@@ -97,6 +101,54 @@ def _certificate_values(certificate):
             "buyer": certificate.buyer.full_name if certificate.buyer else ""}
 
 
+def _sale_values(sale):
+    """A shop receipt: its product and pass lines, totals and payments by method."""
+    lines = db.session.scalars(
+        select(SaleLine).options(selectinload(SaleLine.product),
+                                 selectinload(SaleLine.pass_).selectinload(Pass.plan))
+        .where(SaleLine.sale_id == sale.id).order_by(SaleLine.id)).all()
+    return {
+        "id": sale.id, "sold_at": sale.sold_at, "subtotal": to_money(sale.subtotal),
+        "discount_percent": (format(Decimal(sale.discount_percent).normalize(), "f")
+                             if sale.discount_percent else ""),
+        "total": to_money(sale.total),
+        "paid": to_money(sale.paid), "returned": sale.status == "returned",
+        "lines": [{"text": (line.product.name if line.product is not None
+                            else line.pass_.plan.name if line.pass_ is not None else ""),
+                   "quantity": line.quantity, "unit_price": to_money(line.unit_price),
+                   "amount": to_money(line.amount)} for line in lines],
+        "payments": [{"method": str(METHOD_LABELS.get(p.method, p.method)),
+                      "amount": to_money(p.amount)} for p in sale.payments],
+    }
+
+
+def _course_values(course):
+    return {"title": course.title, "starts_on": course.starts_on, "ends_on": course.ends_on,
+            "direction": course.direction.name if course.direction else "",
+            "instructor": course.instructor.full_name if course.instructor else ""}
+
+
+def _registration_lines(document):
+    """An organisation's course registration: one line per participant billed (those the
+    automatic invoice names, else every participant), priced as the courses domain set."""
+    registration = document.course_registration
+    query = (select(CourseParticipant).options(selectinload(CourseParticipant.client))
+             .where(CourseParticipant.registration_id == registration.id)
+             .order_by(CourseParticipant.id))
+    if document.items:
+        query = query.where(CourseParticipant.id.in_([int(i) for i in document.items]))
+    return [{"on": registration.registered_on,
+             "text": f"{registration.course.title}: {p.client.full_name}",
+             "amount": to_money(p.price)} for p in db.session.scalars(query)]
+
+
+def _participant_values(participant):
+    return {"full_name": participant.client.full_name,
+            "result": str(RESULT_LABELS.get(participant.result, participant.result or "")),
+            "grade": participant.grade or "", "certificate_number": participant.certificate_number,
+            "certified_on": participant.certified_on}
+
+
 def _charge_lines(client_id, start, end):
     charges = db.session.scalars(
         select(Charge).options(selectinload(Charge.pass_).selectinload(Pass.plan))
@@ -149,6 +201,7 @@ def document_values(document):
         "client": client_values(document.client),
         "organisation": organisation_values(document.organisation),
         "payment": None, "certificate": None, "lines": [], "total": None,
+        "sale": None, "course": None, "participant": None,
     }
     kind, start, end = document.kind, document.period_start, document.period_end
     if document.payment is not None:
@@ -158,7 +211,21 @@ def document_values(document):
     if document.certificate is not None:
         values["certificate"] = _certificate_values(document.certificate)
         values["total"] = values["certificate"]["amount"]
-    if kind == "invoice":
+    if document.sale is not None:
+        values["sale"] = _sale_values(document.sale)
+        values["total"] = values["sale"]["total"]
+    if document.course_participant is not None:
+        participant = document.course_participant
+        values["course"] = _course_values(participant.course)
+        hours = course_hours(participant.course)
+        values["course"]["hours"] = format(hours.normalize(), "f") if hours else ""
+        values["participant"] = _participant_values(participant)
+    if kind == "invoice" and document.course_registration is not None:
+        values["course"] = _course_values(document.course_registration.course)
+        values["lines"] = _registration_lines(document)
+        values["total"] = _total(values["lines"])
+        values["balance_due"] = values["total"]
+    elif kind == "invoice":
         values["lines"] = _charge_lines(document.client_id, start, end)
         values["total"] = _total(values["lines"])
         values["balance_due"] = client_balances([document.client_id])[document.client_id]

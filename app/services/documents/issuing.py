@@ -16,22 +16,28 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.clients import Client, Organisation
+from app.models.courses import CourseParticipant, CourseRegistration
 from app.models.documents import Document
 from app.models.passes import GiftCertificate, Payment
+from app.models.stock import Sale
 from app.services.documents.content import document_values
-from app.services.documents.kinds import DOCUMENT_KINDS, SUBJECTS, WITH_PERIOD
+from app.services.documents.kinds import DOCUMENT_KINDS, SUBJECT_COLUMNS, SUBJECTS, WITH_PERIOD
 from app.services.documents.numbering import next_number
 from app.services.documents.pdf import html_to_pdf
 from app.services.documents.templates import languages, render_source, template_source
 from app.services.platform import Conflict, DomainError, NotFound
 
 SUBJECT_MODELS = {"client": Client, "organisation": Organisation, "payment": Payment,
-                  "certificate": GiftCertificate}
+                  "certificate": GiftCertificate, "sale": Sale,
+                  "registration": CourseRegistration, "participant": CourseParticipant}
 SUBJECT_NOT_FOUND = {
     "client": _l("No such client."),
     "organisation": _l("No such organisation."),
     "payment": _l("No such payment."),
     "certificate": _l("No such gift certificate."),
+    "sale": _l("No such sale."),
+    "registration": _l("No such course registration."),
+    "participant": _l("No such course participant."),
 }
 
 
@@ -53,13 +59,19 @@ def _subject(kind, subjects):
         raise DomainError(_l("Name one subject of the document: %(subjects)s.",
                              subjects=", ".join(allowed)), field=allowed[0])
     name = picked[0]
-    if db.session.get(SUBJECT_MODELS[name], given[name]) is None:
+    subject = db.session.get(SUBJECT_MODELS[name], given[name])
+    if subject is None:
         raise NotFound(SUBJECT_NOT_FOUND[name], field=name)
-    return name, given[name]
+    if name == "registration" and subject.organisation_id is None:
+        raise DomainError(_l("Only an organisation's registration is invoiced this way; "
+                             "invoice a private person as a client."), field=name)
+    if name == "participant" and not subject.certificate_number:
+        raise DomainError(_l("This participant has not been certified."), field=name)
+    return name, subject
 
 
-def _period(kind, start, end):
-    if kind not in WITH_PERIOD:
+def _period(kind, start, end, subject_name=None):
+    if kind not in WITH_PERIOD or subject_name == "registration":
         return None, None
     today = date.today()
     start = start or today.replace(day=1)
@@ -70,16 +82,21 @@ def _period(kind, start, end):
 
 
 def issue_document(kind, client_id=None, organisation_id=None, payment_id=None,
-                   certificate_id=None, period_start=None, period_end=None, language=None):
+                   certificate_id=None, period_start=None, period_end=None, language=None,
+                   sale_id=None, registration_id=None, participant_id=None, items=None):
     """Issue a numbered document (not yet printed: ``build_pdf`` does that in a job). The caller
-    commits; the number is taken in this transaction."""
+    commits; the number is taken in this transaction. A receipt, a registration's invoice and a
+    certificate of completion also name the client or organisation they concern."""
     if kind not in DOCUMENT_KINDS:
         raise DomainError(_l("Unknown kind of document."), field="kind")
-    name, subject_id = _subject(kind, {"client": client_id, "organisation": organisation_id,
-                                       "payment": payment_id, "certificate": certificate_id})
-    start, end = _period(kind, period_start, period_end)
-    if language is None and client_id is not None:
-        client = db.session.get(Client, client_id)
+    name, subject = _subject(kind, {"client": client_id, "organisation": organisation_id,
+                                    "payment": payment_id, "certificate": certificate_id,
+                                    "sale": sale_id, "registration": registration_id,
+                                    "participant": participant_id})
+    start, end = _period(kind, period_start, period_end, name)
+    if language is None:  # a client's document speaks the client's language
+        owner_id = client_id if name == "client" else getattr(subject, "client_id", None)
+        client = db.session.get(Client, owner_id) if owner_id is not None else None
         language = client.language if client is not None else None
     language = language or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     if language not in languages():
@@ -87,10 +104,12 @@ def issue_document(kind, client_id=None, organisation_id=None, payment_id=None,
     year = date.today().year
     seq, number = next_number(kind, year)
     document = Document(kind=kind, year=year, seq=seq, number=number, period_start=start,
-                        period_end=end, language=language, status="issued",
-                        **{f"{name}_id": subject_id})
-    if name == "payment":
-        document.client_id = db.session.get(Payment, subject_id).client_id
+                        period_end=end, language=language, status="issued", items=items,
+                        **{SUBJECT_COLUMNS[name]: subject.id})
+    if name in ("payment", "sale", "participant"):
+        document.client_id = subject.client_id
+    elif name == "registration":
+        document.organisation_id = subject.organisation_id
     db.session.add(document)
     db.session.flush()
     return document
@@ -167,3 +186,19 @@ def recent_documents(limit=200):
                                  selectinload(Document.organisation),
                                  selectinload(Document.created_by))
         .order_by(Document.created_on.desc(), Document.id.desc()).limit(limit)).all()
+
+
+def sale_documents(sale_id):
+    """The receipt(s) of a shop sale, oldest first."""
+    return db.session.scalars(select(Document).where(Document.sale_id == sale_id)
+                              .order_by(Document.id)).all()
+
+
+def payment_receipts(payment_ids):
+    """``{payment id: receipt}`` for these payments (the latest receipt of each), one query."""
+    if not payment_ids:
+        return {}
+    rows = db.session.scalars(select(Document).where(Document.payment_id.in_(list(payment_ids)),
+                                                     Document.kind == "receipt")
+                              .order_by(Document.id)).all()
+    return {document.payment_id: document for document in rows}

@@ -1,7 +1,9 @@
 """The kinds of documents: their labels, the subject each one is about and whether it covers a
-period. Rule: a contract is about a client or an organisation; an invoice, an act, a
-registration card and a statement about a client; a receipt about a payment; a gift certificate
-about a certificate; a reconciliation about an organisation. Invoices, acts, statements and
+period. Rule: a contract is about a client or an organisation; an invoice about a client or an
+organisation's course registration; an act, a registration card and a statement about a client;
+a receipt about a payment or a shop sale; a gift certificate about a certificate; a
+reconciliation about an organisation; a certificate of completion about a course participant
+(certified: it prints the number the courses domain issued). Invoices, acts, statements and
 reconciliations cover a period (this month up to today when none is given)."""
 from flask_babel import lazy_gettext as _l
 
@@ -16,23 +18,33 @@ KIND_LABELS = {
     "registration_card": _l("Registration card"),
     "statement": _l("Client statement"),
     "reconciliation": _l("Reconciliation statement"),
+    "course_certificate": _l("Certificate of completion"),
 }
 SUBJECTS = {
     "contract": ("client", "organisation"),
-    "invoice": ("client",),
+    "invoice": ("client", "registration"),
     "act": ("client",),
-    "receipt": ("payment",),
+    "receipt": ("payment", "sale"),
     "gift_certificate": ("certificate",),
     "registration_card": ("client",),
     "statement": ("client",),
     "reconciliation": ("organisation",),
+    "course_certificate": ("participant",),
 }
 SUBJECT_LABELS = {
     "client": _l("Client"),
     "organisation": _l("Organisation"),
     "payment": _l("Payment"),
     "certificate": _l("Gift certificate"),
+    "sale": _l("Shop sale"),
+    "registration": _l("Course registration"),
+    "participant": _l("Course participant"),
 }
+# the Document column naming each subject
+SUBJECT_COLUMNS = {"client": "client_id", "organisation": "organisation_id",
+                   "payment": "payment_id", "certificate": "certificate_id", "sale": "sale_id",
+                   "registration": "course_registration_id",
+                   "participant": "course_participant_id"}
 WITH_PERIOD = {"invoice", "act", "statement", "reconciliation"}
 # the kinds a client's card offers to issue directly
 CLIENT_KINDS = tuple(kind for kind, subjects in SUBJECTS.items() if "client" in subjects)
@@ -48,4 +60,5 @@ CHARGE_LABELS = {
     "pass": _l("Pass"), "visit": _l("Visit"), "sale": _l("Sale"), "course": _l("Course"),
     "invoice": _l("Invoice"), "certificate": _l("Gift certificate"), "refund": _l("Refund"),
 }
+RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
 STATUS_LABELS = {"issued": _l("Issued"), "cancelled": _l("Cancelled")}

@@ -21,6 +21,7 @@ PREFIXES = {
     "registration_card": "REG",
     "statement": "STM",
     "reconciliation": "REC",
+    "course_certificate": "CRT",
 }
 
 

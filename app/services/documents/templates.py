@@ -149,6 +149,11 @@ def sample_values(kind, language):
         "statement": statement,
         "people": [{"full_name": "Petrosyan Anna", "phone": "", "email": "",
                     "balance": Decimal("0.00")}],
+        "sale": None,
+        "course": {"title": "First aid", "starts_on": start, "ends_on": today,
+                   "direction": "Safety", "instructor": "Ivanov Ivan", "hours": "16"},
+        "participant": {"full_name": "Petrosyan Anna", "result": str(_l("Passed")), "grade": "A",
+                        "certificate_number": "SEM-0001", "certified_on": today},
     }
 
 

@@ -5,11 +5,14 @@ A shift's payments are those its cashier took between its opening and its closin
 negative payments). Closing is once only (a conditional UPDATE on ``closed_at IS NULL``): the
 expected cash is the opening float plus the cash taken minus the cash returned, and the
 difference is what was counted minus what was expected. Totals are SQL sums grouped by method.
+Every payment records the shift open for its cashier (``payment.cash_shift_id``); with the
+setting ``PAYMENTS_REQUIRE_OPEN_SHIFT`` on, money is neither taken nor returned without one.
 """
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +54,19 @@ def current_shift(cashier_id):
     """The cashier's open shift, or None."""
     return db.session.scalar(select(CashShift).where(CashShift.cashier_fk == cashier_id,
                                                      CashShift.closed_at.is_(None)))
+
+
+def shift_for_payment(cashier_id):
+    """The id of the open shift a payment taken (or money returned) by ``cashier_id`` belongs
+    to, or None. With ``PAYMENTS_REQUIRE_OPEN_SHIFT`` on, no open shift refuses the payment."""
+    shift_id = None
+    if cashier_id is not None:
+        shift_id = db.session.scalar(select(CashShift.id).where(
+            CashShift.cashier_fk == cashier_id, CashShift.closed_at.is_(None)))
+    if shift_id is None and current_app.config.get("PAYMENTS_REQUIRE_OPEN_SHIFT"):
+        raise Conflict(_l("Open your cash shift at the cash desk before taking or "
+                          "returning money."), field="shift")
+    return shift_id
 
 
 def get_shift(shift_id):

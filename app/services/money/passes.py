@@ -20,11 +20,11 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import LIVE_STATUSES, Pass, PassExtension, PassFreeze, PassPlan, Payment
-from app.services.money import bonuses, certificates
+from app.services.money import bonuses, certificates, hooks
 from app.services.money.amounts import check_count
 from app.services.money.plans import (  # noqa: F401  (part of this API)
     price_for, window_hours, windows_at)
-from app.services.platform import DomainError, NotFound
+from app.services.platform import Conflict, DomainError, NotFound
 from app.services.money.payments import (add_charge, checked_amount, client_balances, debtor_ids,
                                          paid_for_pass, return_money, take_payment, to_money)
 from app.services.money.write_offs import (  # noqa: F401  (writing sessions off: part of this API)
@@ -85,6 +85,7 @@ def sell_pass(client_id, plan_id, start_date=None, amount_paid=None, method="cas
     if amount_paid > 0:
         take_payment(client.id, amount_paid, method=method, purpose="pass", pass_id=pass_.id,
                      taken_by_id=taken_by_id, certificate_code=certificate_code)
+    hooks.fire(hooks.PASS_SOLD, pass_)
     return pass_
 
 
@@ -216,6 +217,23 @@ def _paid_by_certificate(pass_id):
                Payment.certificate_id.is_not(None))
         .group_by(Payment.certificate_id).order_by(Payment.certificate_id)).all()
     return {cid: to_money(total) for cid, total in rows if total and total > 0}
+
+
+def refundable_value(pass_id, on=None):
+    """What refunding the pass now would credit (its unused value, see ``unused_value``), the
+    pass row locked. Refused (``Conflict``, naming the plan) when the refund rule leaves nothing
+    to refund: the pass is already refunded, has expired or is used up."""
+    pass_ = lock_pass(pass_id)
+    name = pass_.plan.name if pass_.plan is not None else str(pass_.id)
+    if pass_.status == "refunded":
+        raise Conflict(_l("The pass %(plan)s has already been refunded.", plan=name),
+                       field="pass")
+    on = on or date.today()
+    unused = unused_value(pass_, on)
+    if pass_.status == "expired" or pass_.end_date < on or unused <= 0:
+        raise Conflict(_l("The pass %(plan)s has been used up or has expired: the refund rule "
+                          "leaves nothing of it to refund.", plan=name), field="pass")
+    return unused
 
 
 def refund_pass(pass_id, reason, on=None, method="cash", taken_by_id=None):

@@ -13,8 +13,10 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import PAYMENT_METHODS, PAYMENT_PURPOSES, Charge, Payment
+from app.services.money import hooks
 from app.services.money.amounts import (  # noqa: F401  (part of this API)
     CENT, checked_amount, to_money)
+from app.services.money.cash_desk import shift_for_payment
 from app.services.platform import DomainError, NotFound
 
 
@@ -46,7 +48,9 @@ def add_charge(client_id, amount, kind, pass_id=None, write_off_id=None, on=None
 def take_payment(client_id, amount, method="cash", purpose="pass", pass_id=None,
                  taken_by_id=None, paid_at=None, reason=None, certificate_code=None):
     """Receive money from a client. Bonus points and gift certificates are payment methods
-    (spent here, never below zero); money paid in cash, card or transfer accrues bonus points."""
+    (spent here, never below zero); money paid in cash, card or transfer accrues bonus points.
+    The payment belongs to its cashier's open shift (refused without one when
+    ``PAYMENTS_REQUIRE_OPEN_SHIFT`` is on); the ``payment_taken`` listeners run last."""
     from app.services.money import bonuses
     from app.services.money import certificates
 
@@ -58,9 +62,10 @@ def take_payment(client_id, amount, method="cash", purpose="pass", pass_id=None,
     if purpose not in PAYMENT_PURPOSES:
         raise DomainError(_l("Unknown payment purpose."), field="purpose")
     _client(client_id)
+    shift_id = shift_for_payment(taken_by_id)
     payment = Payment(client_id=client_id, amount=amount, method=method, purpose=purpose,
                       pass_id=pass_id, taken_by_fk=taken_by_id, paid_at=paid_at or datetime.now(),
-                      reason=reason)
+                      reason=reason, cash_shift_id=shift_id)
     db.session.add(payment)
     db.session.flush()
     if method == "bonus":
@@ -71,6 +76,7 @@ def take_payment(client_id, amount, method="cash", purpose="pass", pass_id=None,
         payment.certificate_id = redemption.certificate_id
     else:
         bonuses.accrue_for_payment(payment)
+    hooks.fire(hooks.PAYMENT_TAKEN, payment)
     return payment
 
 
@@ -82,9 +88,10 @@ def return_money(client_id, amount, reason, method="cash", purpose="pass", pass_
         raise DomainError(_l("The amount returned must be positive."), field="amount")
     if not (reason or "").strip():
         raise DomainError(_l("A reason is required."), field="reason")
+    shift_id = shift_for_payment(taken_by_id)
     payment = Payment(client_id=client_id, amount=-amount, method=method, purpose=purpose,
                       pass_id=pass_id, taken_by_fk=taken_by_id, paid_at=datetime.now(),
-                      reason=reason.strip())
+                      reason=reason.strip(), cash_shift_id=shift_id)
     db.session.add(payment)
     db.session.flush()
     return payment

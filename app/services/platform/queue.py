@@ -75,7 +75,64 @@ def enqueue(func, *args, queue="default", kind=None, user_id=None, retry=None, *
         log.error("the database refused the outbox write of %s: %s", record.func, exc)
         db.session.rollback()
         raise Unavailable(PAUSED_MESSAGE) from exc
-    return _push(record.id)
+    job = _push(record.id)
+    push_committed()
+    return job
+
+
+def enqueue_after_commit(func, *args, queue="default", kind=None, user_id=None, retry=None,
+                         **kwargs):
+    """Write the job into the outbox in the caller's transaction *without committing it* (for
+    code that runs inside someone else's transaction, such as a listener on payments). Once that
+    transaction commits, ``push_committed`` hands the job to Redis (the app calls it after every
+    request and every job); a rolled-back transaction takes its job with it, and a job nobody
+    pushed is handed over by ``relay_outbox``. Returns the job's id."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+    call = {"args": list(args), "kwargs": kwargs,
+            "retry": [retry.max, list(retry.intervals)] if retry else None}
+    record = JobRecord(rq_id=uuid.uuid4().hex, kind=kind or func.__name__, user_id=user_id,
+                       queue=queue, func=f"{func.__module__}.{func.__name__}",
+                       call=json.dumps(call))
+    db.session.add(record)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING, []).append(record.id)
+    return record.rq_id
+
+
+_PENDING = "tessera_outbox_pending"
+_READY = "tessera_outbox_ready"
+
+
+def _committed(session):
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_READY, []).extend(pending)
+
+
+def _rolled_back(session):
+    session.info.pop(_PENDING, None)
+
+
+def install_outbox_events(session):
+    """Follow commits and rollbacks of ``session`` (the scoped session) for
+    ``enqueue_after_commit``; idempotent."""
+    from sqlalchemy import event
+
+    if not event.contains(session, "after_commit", _committed):
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_rollback", _rolled_back)
+
+
+def push_committed():
+    """Hand to Redis the jobs ``enqueue_after_commit`` wrote in transactions that have committed
+    since; returns how many were pushed."""
+    ready = db.session.info.pop(_READY, None) if db.session.registry.has() else None
+    pushed = 0
+    for record_id in ready or ():
+        if _push(record_id) is not None:
+            pushed += 1
+    return pushed
 
 
 def _push(record_id):

@@ -11,8 +11,10 @@ Rules:
 - Paying more than the total is refused.
 - A pass line (``plan_id``, a client needed) is sold through the money domain's pass sale (its
   own discount and charge); the receipt's payments cover goods and passes together.
-- A return puts every line back in stock, credits the charge back and gives the money paid
-  back, once; a receipt with a pass is refunded through the pass instead.
+- A return takes the whole receipt back, once: goods back in stock and their charge credited,
+  a pass refunded by the money domain's refund rule (refused when that leaves nothing of it to
+  refund), the money paid given back less the value of the passes already used.
+- Every sale tells the ``sold`` listeners (its numbered receipt in the documents domain).
 """
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +28,7 @@ from app.models.clients import Client
 from app.models.stock import Product, Sale, SaleLine, SalePayment, StockMovement
 from app.services import money
 from app.services.platform import Conflict, DomainError, NotFound
-from app.services.stock import movements
+from app.services.stock import hooks, movements
 
 ANONYMOUS_METHODS = ("cash", "card", "transfer")
 HUNDRED = Decimal("100")
@@ -116,6 +118,8 @@ def sell(lines, client_id=None, payments=None, taken_by_id=None):
                                    amount=pass_.price_paid))
     sale.subtotal, sale.discount_percent, sale.total = subtotal, percent, total
     taken = _payments(payments, client_id)
+    if taken and client_id is None:
+        money.shift_for_payment(taken_by_id)  # a client's payments are checked by money
     paid = sum((p["amount"] for p in taken), Decimal("0.00"))
     if paid > total:
         raise DomainError(_l("The payments (%(paid)s) exceed the total (%(total)s).",
@@ -136,6 +140,7 @@ def sell(lines, client_id=None, payments=None, taken_by_id=None):
                                          payment_id=payment_id))
     sale.paid = paid
     db.session.flush()
+    hooks.fire(hooks.SOLD, sale)
     from app.services.stock import purchasing
 
     purchasing.reorder_if_low(list(wanted))
@@ -152,40 +157,52 @@ def get_sale(sale_id):
 
 
 def return_sale(sale_id, reason, taken_by_id=None):
-    """Take the goods of a receipt back: into stock, the charge credited back, the money paid
-    given back (by the method of the first payment)."""
+    """Take a whole receipt back: goods into stock and their charge credited back; a pass on it
+    refunded by the money domain's refund rule (its unused value credited; refused, and nothing
+    returned, when the rule leaves nothing of it to refund); the money paid on the receipt given
+    back less the value of the passes already used (by the method of the first payment).
+    One transaction: the caller commits everything or nothing."""
     if not (reason or "").strip():
         raise DomainError(_l("A reason is required."), field="reason")
     sale = get_sale(sale_id)
     if sale.status != "done":
         raise Conflict(_l("This sale has already been returned."))
-    if any(line.pass_id for line in sale.lines):
-        raise Conflict(_l("This receipt includes a pass: refund the pass on its page "
-                          "(the money domain's refund rule), not as goods."))
+    pass_ids = [line.pass_id for line in sale.lines if line.pass_id]
     sale.status = "returned"
     sale.returned_on = datetime.now()
     sale.return_reason = reason.strip()
     db.session.flush()  # the version check: a concurrent second return is refused
+    used_value = Decimal("0.00")
     for line in sale.lines:
-        movements.move(line.product_id, "return", line.quantity, unit_price=line.unit_price,
-                       client_id=sale.client_id, sale_id=sale.id)
+        if line.pass_id:
+            unused = money.refundable_value(line.pass_id)  # refused when used up or refunded
+            used_value += max(line.amount - unused, Decimal("0.00"))
+    for pass_id in pass_ids:
+        money.refund_pass(pass_id, reason.strip(), taken_by_id=taken_by_id)
+    for line in sale.lines:
+        if line.product_id:
+            movements.move(line.product_id, "return", line.quantity, unit_price=line.unit_price,
+                           client_id=sale.client_id, sale_id=sale.id)
+    goods_total = money.to_money(sum((line.amount for line in sale.lines if line.product_id),
+                                     Decimal("0")))
     net_paid = money.to_money(sum((p.amount for p in sale.payments), Decimal("0")))
+    back = money.to_money(min(max(net_paid - used_value, Decimal("0")), max(net_paid, 0)))
     method = sale.payments[0].method if sale.payments else "cash"
     if method not in ANONYMOUS_METHODS:
         method = "cash"
+    payment_id = None
     if sale.client_id is not None:
-        if sale.total > 0:
-            money.add_charge(sale.client_id, -sale.total, "sale", description=str(
+        if goods_total > 0:
+            money.add_charge(sale.client_id, -goods_total, "sale", description=str(
                 _l("Return of sale %(number)s", number=sale.id)))
-        payment_id = None
-        if net_paid > 0:
-            payment_id = money.return_money(sale.client_id, net_paid, reason.strip(),
+        if back > 0:
+            payment_id = money.return_money(sale.client_id, back, reason.strip(),
                                             method=method, purpose="sale",
                                             taken_by_id=taken_by_id).id
-    else:
-        payment_id = None
-    if net_paid > 0:
-        sale.payments.append(SalePayment(method=method, amount=-net_paid, payment_id=payment_id))
+    elif back > 0:
+        money.shift_for_payment(taken_by_id)
+    if back > 0:
+        sale.payments.append(SalePayment(method=method, amount=-back, payment_id=payment_id))
     db.session.flush()
     return sale
 

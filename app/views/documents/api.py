@@ -12,7 +12,8 @@ from app.services.documents.emailing import request_email
 from app.services.documents.issuing import cancel_document, document_file, get_document
 from app.services.platform import DomainError
 
-SUBJECT_TYPES = ("client", "organisation", "payment", "certificate")
+SUBJECT_TYPES = ("client", "organisation", "payment", "certificate", "sale", "registration",
+                 "participant")
 from app.views.platform.api_support import api_action, iso, json_body, json_date, json_int
 
 
@@ -22,6 +23,8 @@ def document_json(document):
         "year": document.year, "status": document.status, "language": document.language,
         "client_id": document.client_id, "organisation_id": document.organisation_id,
         "payment_id": document.payment_id, "certificate_id": document.certificate_id,
+        "sale_id": document.sale_id, "registration_id": document.course_registration_id,
+        "participant_id": document.course_participant_id,
         "period_start": iso(document.period_start), "period_end": iso(document.period_end),
         "created_on": iso(document.created_on), "created_by_id": document.created_by_fk,
         "cancelled_on": iso(document.cancelled_on), "cancel_reason": document.cancel_reason,
@@ -74,11 +77,15 @@ class DocumentApi(BaseApi):
                   type: object
                   properties:
                     kind: {type: string, enum: [contract, invoice, act, receipt,
-                           gift_certificate, registration_card, statement, reconciliation]}
+                           gift_certificate, registration_card, statement, reconciliation,
+                           course_certificate]}
                     client_id: {type: integer}
                     organisation_id: {type: integer}
                     payment_id: {type: integer}
                     certificate_id: {type: integer}
+                    sale_id: {type: integer, description: "a shop sale (receipt)"}
+                    registration_id: {type: integer, description: "an organisation's course registration (invoice)"}
+                    participant_id: {type: integer, description: "a certified course participant (course_certificate)"}
                     subject: {type: object, description: 'or {"type": "client", "id": 12}'}
                     period: {type: object, description: 'or {"start": …, "end": …}'}
                     period_start: {type: string, format: date}
@@ -97,6 +104,9 @@ class DocumentApi(BaseApi):
             organisation_id=json_int(payload, "organisation_id", required=False),
             payment_id=json_int(payload, "payment_id", required=False),
             certificate_id=json_int(payload, "certificate_id", required=False),
+            sale_id=json_int(payload, "sale_id", required=False),
+            registration_id=json_int(payload, "registration_id", required=False),
+            participant_id=json_int(payload, "participant_id", required=False),
             period_start=json_date(payload, "period_start", required=False),
             period_end=json_date(payload, "period_end", required=False),
             language=payload.get("language") or None)

@@ -22,6 +22,8 @@ from app.services.platform import DomainError
 from app.views.platform.api_support import arg_date, arg_int
 from app.views.platform.base import add_menu_link, add_menu_view
 
+SUBJECT_NAMES = ("client", "organisation", "payment", "certificate", "sale", "registration",
+                 "participant")
 CATEGORY = "Documents"
 CATEGORY_LABEL = _l("Documents")
 
@@ -33,7 +35,7 @@ def _labels():
 
 def _subject_args(source):
     return {f"{name}_id": arg_int(source.get(f"{name}_id"))
-            for name in ("client", "organisation", "payment", "certificate")}
+            for name in SUBJECT_NAMES}
 
 
 class DocumentsView(BaseView):
@@ -54,6 +56,7 @@ class DocumentsView(BaseView):
         return self.render_template(
             "documents/new.html", title=_("Issue a document"), values=values, error=error,
             kinds=KIND_LABELS, subjects=SUBJECTS, with_period=WITH_PERIOD,
+            subject_names=SUBJECT_NAMES,
             languages=languages(), **_labels())
 
     @expose("/new")

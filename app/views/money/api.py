@@ -14,6 +14,7 @@ from app.services.money import bonuses, certificate_sales
 from app.services.money import plans as pass_plans
 from app.services.money import passes as service
 from app.services.money import payments
+from app.services.documents import payment_receipts
 from app.services.platform import NotFound
 from app.views.platform.api_support import (DomainErrorsApiMixin, api_action, idempotent, iso,
                                             json_body, json_date, json_decimal, json_int,
@@ -252,8 +253,11 @@ class PaymentApi(TesseraModelApi):
             reason=json_str(payload, "reason", required=False),
             certificate_code=json_str(payload, "certificate_code", required=False))
         db.session.flush()
-        return {"id": payment.id, "result": {"amount": money_json(payment.amount),
-                                             "method": payment.method}}
+        receipt = payment_receipts([payment.id]).get(payment.id)
+        return {"id": payment.id, "result": {
+            "amount": money_json(payment.amount), "method": payment.method,
+            "cash_shift_id": payment.cash_shift_id,
+            "receipt": {"document_id": receipt.id, "number": receipt.number} if receipt else None}}
 
 
 def _certificate_json(certificate):

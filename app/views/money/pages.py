@@ -18,6 +18,7 @@ from app.services.money import passes as service
 from app.services.money import payments
 from app.services.clients import register_card_section
 from app.services.clients import search_clients
+from app.services.documents import payment_receipts
 from app.services.platform import DomainError
 from app.views.money.labels import METHOD_LABELS, PURPOSE_LABELS, STATUS_LABELS, WINDOW_LABELS
 from app.views.platform.api_support import (FORM_TOKEN_FIELD, claim_form_submit,
@@ -154,10 +155,13 @@ class SalesDeskView(BaseView):
                 flash(str(exc.message), "danger")
         q = request.args.get("q", "").strip()
         client_passes = service.client_passes(client.id) if client else []
+        latest = payments.client_payments(client.id, limit=5) if client else []
         return self.render_template(
             "money/payment.html", title=_("Take a payment"), client=client, q=q,
             found=search_clients(q, limit=20, active_only=True) if q else [],
-            passes=client_passes,
+            passes=client_passes, latest=latest,
+            receipts=payment_receipts([p.id for p in latest]),
+            can_print=_can("read", "Document"),
             balance=payments.client_balance(client.id) if client else None,
             points=bonuses.bonus_balance(client.id) if client else None,
             methods=PAYMENT_METHODS, purposes=PAYMENT_PURPOSES, form=request.form,

@@ -8,6 +8,7 @@ from flask_appbuilder.api import expose, protect
 
 from app.extensions import db
 from app.models.stock import Loan, Product, PurchaseRequest, Sale, StockMovement, Supplier
+from app.services.documents import sale_documents
 from app.services.platform import DomainError
 from app.services.stock import lending, movements, products, purchasing
 from app.services.stock import sales as sales_service
@@ -48,7 +49,9 @@ def _sale_json(sale):
                        "unit_price": money_json(line.unit_price),
                        "amount": money_json(line.amount)} for line in sale.lines],
             "payments": [{"method": p.method, "amount": money_json(p.amount),
-                          "payment_id": p.payment_id} for p in sale.payments]}
+                          "payment_id": p.payment_id} for p in sale.payments],
+            "receipt": next(({"document_id": d.id, "number": d.number}
+                             for d in sale_documents(sale.id)), None)}
 
 
 def _loan_json(loan):
@@ -231,7 +234,8 @@ class SaleApi(TesseraModelApi):
     @protect()
     @api_action()
     def return_sale(self, pk):
-        """Return a whole receipt: goods back in stock, the money reversed.
+        """Return a whole receipt: goods back in stock, a pass refunded by its rule, the money
+        reversed (409 when a pass on it is used up, expired or refunded).
         ---
         post:
           parameters:
@@ -247,7 +251,7 @@ class SaleApi(TesseraModelApi):
             200: {description: "the sale, returned"}
             400: {description: "a reason is required"}
             404: {description: "no such sale"}
-            409: {description: "already returned"}
+            409: {description: "already returned, or a pass on it cannot be refunded"}
         """
         payload = json_body(optional=True)
         sale = sales_service.return_sale(pk, payload.get("reason"), taken_by_id=g.user.id)
@@ -370,7 +374,7 @@ class LoanApi(TesseraModelApi):
           responses:
             200: {description: "the loan, returned"}
             404: {description: "no such loan"}
-            409: {description: "already returned"}
+            409: {description: "already returned, or a pass on it cannot be refunded"}
         """
         return {"result": _loan_json(lending.return_loan(pk))}
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from app.extensions import db
 from app.formatting import money
 from app.models.stock import Loan, Product, PurchaseRequest, Sale, StockMovement, Supplier
+from app.services.documents import sale_documents
 from app.services.platform import DomainError
 from app.services.stock import lending, products, purchasing
 from app.services.stock import sales as sales_service
@@ -168,9 +169,11 @@ class SaleModelView(TesseraModelView):
             from flask import abort
 
             abort(404)
+        receipts = sale_documents(sale.id)
         return self.render_template("stock/receipt.html", title=_("Receipt"), sale=sale,
                                     method_labels=METHOD_LABELS,
-                                    status_labels=SALE_STATUS_LABELS)
+                                    status_labels=SALE_STATUS_LABELS,
+                                    document=receipts[0] if receipts else None)
 
     @expose("/<int:pk>/return", methods=["POST"])
     @has_access
@@ -178,7 +181,8 @@ class SaleModelView(TesseraModelView):
         return run_action(
             lambda: sales_service.return_sale(pk, request.form.get("reason"),
                                               taken_by_id=g.user.id),
-            _("The goods are back in stock and the money was reversed."),
+            _("The receipt is returned: goods back in stock, passes refunded and the money "
+              "reversed."),
             url_for("SaleModelView.receipt", pk=pk))
 
 

@@ -115,3 +115,42 @@ def test_subject_and_period_as_objects(app, db, login):
     bad = manager.post("/api/v1/document/", json={"kind": "act", "client_id": client.id,
                                                   "period": "january"})
     assert bad.status_code == 400 and bad.json["field"] == "period"
+
+
+def test_course_documents_through_the_api(app, db, login, inline_jobs, tmp_path):
+    """An organisation's registration invoiced and a certified participant's certificate of
+    completion issued by hand (the automatic ones use the same kinds), in Russian."""
+    from app.services.courses import certificates
+    from app.services.courses.registrations import register
+    from tests.factories.courses import make_company, make_course
+
+    course = make_course(title="Первая помощь", certificate_series="MED")
+    company, people = make_company(people=2, short_name="Ромашка")
+    registrations_, (first, second) = register(course.id, [{"client_id": p.id} for p in people],
+                                               organisation_id=company.id)
+    certificates.certify(course.id, first.id)
+    private_registration, _ = register(course.id, [{"client_id": make_client().id}])
+    db.session.commit()
+    manager = login(MANAGER)
+    invoice = manager.post("/api/v1/document/", json={
+        "kind": "invoice", "subject": {"type": "registration", "id": registrations_[0].id},
+        "language": "ru"})
+    assert invoice.status_code == 202, invoice.get_data(as_text=True)
+    assert invoice.json["document"]["organisation_id"] == company.id
+    assert invoice.json["document"]["registration_id"] == registrations_[0].id
+    private = manager.post("/api/v1/document/", json={
+        "kind": "invoice", "registration_id": private_registration[0].id})
+    assert private.status_code == 400 and private.json["field"] == "registration"
+    uncertified = manager.post("/api/v1/document/", json={
+        "kind": "course_certificate", "participant_id": second.id})
+    assert uncertified.status_code == 400 and uncertified.json["field"] == "participant"
+    certificate = manager.post("/api/v1/document/", json={
+        "kind": "course_certificate", "participant_id": first.id, "language": "ru"})
+    assert certificate.status_code == 202, certificate.get_data(as_text=True)
+    document = certificate.json["document"]
+    assert document["number"].startswith("CRT-") and document["client_id"] == people[0].id
+    shown = manager.get(f"/api/v1/document/{document['id']}").json["result"]
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(manager.get(shown["pdf_url"]).data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Первая помощь" in text and "MED-0001" in text and people[0].full_name in text

@@ -132,3 +132,33 @@ def test_a_claim_left_by_a_dead_worker_is_taken_again_after_the_timeout(app, db,
     db.session.commit()
     assert send_document_email(document.id) is True
     assert [mail["to"] for mail in mailbox.received] == [["d@example.com"]]
+
+
+def test_an_automatic_receipt_is_printed_and_emailed_once_after_the_commit(
+        app, db, async_jobs, mailbox):
+    """A payment at the desk with automatic receipts and their e-mail on: the receipt's PDF and
+    e-mail jobs wait in the outbox until the payment commits, then the worker prints it and the
+    client gets it once, with the PDF attached."""
+    import subprocess
+
+    from app.jobs import push_committed
+    from app.services.money import take_payment
+
+    app.config.update(AUTO_RECEIPTS=True, AUTO_RECEIPT_EMAIL=True)
+    try:
+        client = make_client(first_name="Анна", last_name="Պետրոսյան", email="anna@example.com")
+        payment_id = take_payment(client.id, "42.50", method="card").id
+        db.session.commit()
+        assert push_committed() == 2
+        assert push_committed() == 0  # handed over once
+        work("reports", "messages")
+    finally:
+        app.config.update(AUTO_RECEIPTS=False, AUTO_RECEIPT_EMAIL=False)
+    db.session.expire_all()
+    receipt = db.session.query(Document).filter_by(payment_id=payment_id).one()
+    assert receipt.email_status == "sent" and receipt.file_path
+    text = subprocess.run(["pdftotext", "-layout", receipt.file_path, "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert receipt.number in text and "42.50" in text and "Պետրոսյան" in text
+    assert [mail["to"] for mail in mailbox.received] == [["anna@example.com"]]
+    assert f"{receipt.number}.pdf" in mailbox.received[0]["attachments"]

@@ -202,3 +202,17 @@ def test_shop_receipt_with_a_pass_line(login, db):
     sale = db.session.query(Sale).one()
     receipt = _text(desk.get(f"/sale/{sale.id}/receipt"))
     assert "Pass: Gym 12" in receipt and "Protein bar" in receipt and "122.00" in receipt
+    # the printable page shows the receipt document's number and links to its PDF page
+    from datetime import date
+
+    from app.models.documents import Document
+
+    document = db.session.query(Document).filter_by(sale_id=sale.id).one()
+    assert document.number == f"RCP-{date.today().year}-000001"
+    assert document.number in receipt and f"/documents/{document.id}" in receipt
+    assert "Return the receipt (goods and pass)" in receipt
+    # returned as a whole: the pass refunded by its rule, the bar back on the shelf
+    assert desk.post(f"/sale/{sale.id}/return", data={"reason": "Moving"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Sale, sale.id).status == "returned"
+    assert movements.stock_levels([bar.id]) == {bar.id: 3}
