@@ -69,6 +69,7 @@ GRANTS = {
         ("CancellationRule", RWD),
         ("BookingPenalty", (R,)),
         ("PortalAccess", ("invite", "book", "waive")),
+        ("CalendarFeed", (R, "manage")),  # instructors' iCal links, anyone's
         # --- staff ---
         ("Employee", (R,)),
         # --- communication ---
@@ -142,6 +143,7 @@ GRANTS = {
         ("Attendance", RW),
         ("Payslip", (R,)),
         ("Course", (R, "mark")),  # the sessions of own courses (services check "own")
+        ("CalendarFeed", (R,)),  # the iCal link of own lessons
     ],
     ACCOUNTANT: [
         ("Client", (R, "read_all", "export")),

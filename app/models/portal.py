@@ -249,3 +249,30 @@ class MakeupCredit(Model):
     valid_until = Column(DateTime, nullable=False)
     used_booking_id = Column(Integer, ForeignKey("booking.id", ondelete="SET NULL"), unique=True)
     created_on = Column(DateTime, nullable=False, default=_now)
+
+
+FEED_CLIENT = "client"
+FEED_INSTRUCTOR = "instructor"
+
+
+class CalendarFeed(Model):
+    """A private iCal feed: a client's bookings or an instructor's lessons, read with the token
+    in its URL (only the token's SHA-256 is stored). Revoking it (or issuing a new one, which
+    revokes the last) makes the old URL answer 404."""
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (
+        CheckConstraint("(client_id IS NULL) <> (employee_id IS NULL)",
+                        name="ck_calendar_feed_owner"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    client_id = Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    employee_id = Column(Integer, ForeignKey("employee.id", ondelete="CASCADE"), index=True)
+    created_on = Column(DateTime, nullable=False, default=_now)
+    revoked_at = Column(DateTime)
+
+    @property
+    def kind(self):
+        return FEED_CLIENT if self.client_id else FEED_INSTRUCTOR

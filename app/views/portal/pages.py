@@ -9,13 +9,14 @@ the cards linked to the account (own and children's) and never staff-only fields
 import time
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
+                   request, session, url_for)
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.portal import CODE_RESET, CODE_SIGNUP, PortalAccount
 from app.services.platform import DomainError
-from app.services.portal import accounts, booking, family
+from app.services.portal import accounts, booking, family, feeds
 from app.views.portal.common import deliver
 
 blueprint = Blueprint("portal", __name__, url_prefix="/my")
@@ -93,7 +94,8 @@ def index():
     return _render("portal/home.html", people=people, family=family.family_summary(people),
                    bookings=booking.client_bookings(client_ids),
                    waitlist=booking.client_waitlist(client_ids),
-                   lessons=booking.bookable_lessons())
+                   lessons=booking.bookable_lessons(),
+                   feeds=feeds.live_feeds(client_ids=client_ids))
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -218,6 +220,37 @@ def language():
                    _("Language saved."))
 
 
+@blueprint.route("/feed/<token>.ics", methods=["GET"])
+def feed(token):
+    """A private calendar feed (a client's bookings or an instructor's lessons): no login, the
+    token is the key; a revoked or unknown token answers 404."""
+    try:
+        body = feeds.feed_calendar(token)
+    except DomainError:
+        abort(404)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@blueprint.route("/calendar/<int:client_id>/issue", methods=["POST"])
+@account_required
+def calendar_issue(client_id):
+    account = g.portal_account
+    client_id = accounts.ensure_own_client(account.id, client_id)
+    token = feeds.issue_feed(client_id=client_id)
+    db.session.commit()
+    return _render("portal/calendar.html", url=url_for("portal.feed", token=token, _external=True))
+
+
+@blueprint.route("/calendar/<int:client_id>/revoke", methods=["POST"])
+@account_required
+def calendar_revoke(client_id):
+    account = g.portal_account
+    client_id = accounts.ensure_own_client(account.id, client_id)
+    return _action(lambda: feeds.revoke_feed(client_id=client_id),
+                   _("The calendar link is revoked."))
+
+
 @blueprint.errorhandler(DomainError)
 def _domain_error(exc):
     db.session.rollback()
@@ -227,7 +260,8 @@ def _domain_error(exc):
 
 def register(appbuilder):
     current_app._get_current_object().register_blueprint(blueprint)
-    from app.views.portal import api, staff
+    from app.views.portal import api, feeds as feed_views, staff
 
     api.register(appbuilder)
     staff.register(appbuilder)
+    feed_views.register(appbuilder)
