@@ -6,6 +6,7 @@ visit is not covered, a walk-in already checked in).
 """
 from app.services.money.amounts import to_money
 from app.services.money.passes import client_flags, sell_pass
+from app.services.money.plans import price_for
 from app.services.money.payments import (add_charge, client_balances, debt_subqueries, debtor_ids,
                                          return_money, take_payment)
 from app.services.money.write_offs import (NoValidPass, cancel_write_offs, has_covering_pass,
@@ -14,7 +15,7 @@ from app.services.money.write_offs import (NoValidPass, cancel_write_offs, has_c
                                            write_off_session, write_off_sessions)
 
 __all__ = ["NoValidPass", "add_charge", "cancel_write_offs", "client_balances", "client_flags",
-           "debt_subqueries", "debtor_ids", "has_covering_pass", "recent_walk_in",
+           "debt_subqueries", "debtor_ids", "has_covering_pass", "price_for", "recent_walk_in",
            "record_owed_visit", "return_money",
            "sell_pass", "take_payment", "to_money", "why_not_covered", "write_off_session",
            "write_off_sessions"]
