@@ -70,6 +70,7 @@ GRANTS = {
         ("BookingPenalty", (R,)),
         ("PortalAccess", ("invite", "book", "waive")),
         ("CalendarFeed", (R, "manage")),  # instructors' iCal links, anyone's
+        ("OnlineCheckout", (R,)),  # payments asked online, mismatches
         # --- staff ---
         ("Employee", (R,)),
         # --- communication ---
@@ -157,6 +158,7 @@ GRANTS = {
         ("Bonus", (R,)),
         ("Debt", (R,)),
         ("CashReport", (R,)),
+        ("OnlineCheckout", (R,)),
         ("Employee", RWD),
         ("PayRule", RWD),
         ("Payroll", RW + ("approve",)),

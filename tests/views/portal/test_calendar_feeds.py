@@ -138,3 +138,20 @@ def test_manager_issues_any_instructors_feed_and_others_may_not(app, db, login):
         CalendarFeed.employee_id == someone.id, CalendarFeed.revoked_at.is_(None))) is not None
     desk = login("Front desk")
     assert desk.get("/calendar-feeds/").status_code in (302, 403)
+
+
+def test_instructor_feed_query_count_is_constant(app, db, count_queries):
+    def feed_with(n):
+        instructor = make_employee()
+        for i in range(n):
+            make_lesson(instructor_id=instructor.id,
+                        starts_at=make_lesson().starts_at + timedelta(days=1, hours=i))
+        token = feeds.issue_feed(employee_id=instructor.id)
+        db.session.commit()
+        db.session.expire_all()
+        with count_queries() as n_queries:
+            body = app.test_client().get(f"/my/feed/{token}.ics").data
+        assert len(_events(body)) == n
+        return n_queries()
+
+    assert feed_with(1) == feed_with(5)

@@ -29,12 +29,9 @@ def _portal(app, db, client, login):
 
 
 def _payments(client_id):
-    return db_scalar(select(func.count(Payment.id)).where(Payment.client_id == client_id))
-
-
-def db_scalar(query):
     from app.extensions import db
-    return db.session.scalar(query)
+
+    return db.session.scalar(select(func.count(Payment.id)).where(Payment.client_id == client_id))
 
 
 def test_debt_paid_online_once_whatever_the_replays(app, db, payment_provider):
@@ -42,7 +39,7 @@ def test_debt_paid_online_once_whatever_the_replays(app, db, payment_provider):
     money.add_charge(client.id, Decimal("42.50"), "visit", description="visits")
     db.session.commit()
     web = _portal(app, db, client, "debt@example.org")
-    assert b"Pay" in web.get("/my/").data
+    assert b'class="portal-inline pay-debt"' in web.get("/my/").data
     response = web.post("/my/pay", data={"client_id": client.id, "purpose": "debt"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith(payment_provider.url + "/pay/co_")
@@ -156,4 +153,29 @@ def test_no_debt_nothing_to_pay(app, db, payment_provider):
     with pytest.raises(Exception) as refused:
         online_payment.start_checkout(get_provider(), client.id, "debt")
     assert refused.value.field == "amount"
+    assert payment_provider.checkouts == {}
+
+
+def test_staff_see_online_payments_and_mismatches(app, db, payment_provider, login):
+    client = make_client(first_name="Mismatched")
+    money.add_charge(client.id, Decimal("30.00"), "visit", description="visits")
+    checkout, _url = online_payment.start_checkout(get_provider(), client.id, "debt")
+    db.session.commit()
+    body, headers = payment_provider.pay(checkout.provider_checkout_id, amount=Decimal("29.99"))
+    assert app.test_client().post(WEBHOOK, data=body,
+                                  headers=headers).json["outcome"] == "mismatch"
+    page = login("Accountant").get("/online-checkouts/list/")
+    assert page.status_code == 200
+    assert b"Mismatched" in page.data and b"29.99" in page.data
+    assert login("Instructor").get("/online-checkouts/list/").status_code in (302, 403)
+
+
+def test_client_cannot_pay_for_another_family(app, db, payment_provider):
+    mine = make_client(email="own@example.org")
+    stranger = make_client()
+    money.add_charge(stranger.id, Decimal("5.00"), "visit", description="visit")
+    db.session.commit()
+    web = _portal(app, db, mine, "own@example.org")
+    response = web.post("/my/pay", data={"client_id": stranger.id, "purpose": "debt"})
+    assert response.status_code == 302 and payment_provider.url not in response.headers["Location"]
     assert payment_provider.checkouts == {}
