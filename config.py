@@ -127,6 +127,10 @@ class Config:
     SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL")
     SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN")
     CENTRE_NAME = os.environ.get("TESSERA_CENTRE_NAME", "Tessera")
+    TESSERA_TIMEZONE = os.environ.get("TESSERA_TIMEZONE", "UTC")
+    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "none")
+    PAYMENT_HTTP_URL = os.environ.get("PAYMENT_HTTP_URL")
+    PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET")
 
     # Messages: a claimed message whose worker died may be taken again after the timeout;
     # the periodic sweep re-queues messages stuck longer than MESSAGE_STALL_AFTER.

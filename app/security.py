@@ -70,6 +70,8 @@ GRANTS = {
         ("CancellationRule", RWD),
         ("BookingPenalty", (R,)),
         ("PortalAccess", ("invite", "book", "waive")),
+        ("CalendarFeed", (R, "manage")),  # instructors' iCal links, anyone's
+        ("OnlineCheckout", (R,)),  # payments asked online, mismatches
         # --- staff ---
         ("Employee", (R,)),
         # --- communication ---
@@ -145,6 +147,7 @@ GRANTS = {
         ("Payslip", (R,)),
         ("Course", (R, "mark")),  # the sessions of own courses (services check "own")
         ("LessonResult", RW),  # marks and observations at own lessons (services check "own")
+        ("CalendarFeed", (R,)),  # the iCal link of own lessons
     ],
     ACCOUNTANT: [
         ("Client", (R, "read_all", "export")),
@@ -158,6 +161,7 @@ GRANTS = {
         ("Bonus", (R,)),
         ("Debt", (R,)),
         ("CashReport", (R,)),
+        ("OnlineCheckout", (R,)),
         ("Employee", RWD),
         ("PayRule", RWD),
         ("Payroll", RW + ("approve",)),

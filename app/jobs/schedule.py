@@ -24,6 +24,7 @@ PERIODIC = [
     (portal.promote_waitlists, "default", "*/5 * * * *"),
     (portal.charge_booking_penalties, "default", "15 * * * *"),
     (portal.excuse_cancelled_lessons, "default", "*/10 * * * *"),
+    (portal.reconcile_online_payments, "default", "40 2 * * *"),
 ]
 
 

@@ -249,3 +249,69 @@ class MakeupCredit(Model):
     valid_until = Column(DateTime, nullable=False)
     used_booking_id = Column(Integer, ForeignKey("booking.id", ondelete="SET NULL"), unique=True)
     created_on = Column(DateTime, nullable=False, default=_now)
+
+
+FEED_CLIENT = "client"
+FEED_INSTRUCTOR = "instructor"
+
+
+class CalendarFeed(Model):
+    """A private iCal feed: a client's bookings or an instructor's lessons, read with the token
+    in its URL (only the token's SHA-256 is stored). Revoking it (or issuing a new one, which
+    revokes the last) makes the old URL answer 404."""
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (
+        CheckConstraint("(client_id IS NULL) <> (employee_id IS NULL)",
+                        name="ck_calendar_feed_owner"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    client_id = Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    employee_id = Column(Integer, ForeignKey("employee.id", ondelete="CASCADE"), index=True)
+    created_on = Column(DateTime, nullable=False, default=_now)
+    revoked_at = Column(DateTime)
+
+    @property
+    def kind(self):
+        return FEED_CLIENT if self.client_id else FEED_INSTRUCTOR
+
+
+CHECKOUT_CREATED = "created"
+CHECKOUT_PAID = "paid"
+CHECKOUT_MISMATCH = "mismatch"
+CHECKOUT_REFUNDED = "refunded"
+CHECKOUT_PURPOSE_DEBT = "debt"
+CHECKOUT_PURPOSE_PASS = "pass"
+
+
+class OnlineCheckout(Model):
+    """A payment asked of a client online: what was asked (amount, purpose: a debt or a pass
+    of a plan), the provider's checkout, and how it ended. Its status moves from ``created`` to
+    ``paid`` (the payment recorded, once) or ``mismatch`` (the provider said another amount)
+    by one guarded ``UPDATE … WHERE status = 'created'``, so a replayed or duplicated webhook
+    changes nothing."""
+
+    __tablename__ = "online_checkout"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(40), nullable=False, unique=True)
+    provider = Column(String(30), nullable=False)
+    provider_checkout_id = Column(String(100), unique=True)
+    client_id = Column(Integer, ForeignKey("client.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    account_id = Column(Integer, ForeignKey("portal_account.id", ondelete="SET NULL"))
+    purpose = Column(String(10), nullable=False)
+    plan_id = Column(Integer, ForeignKey("pass_plan.id"))
+    amount = Column(Numeric(12, 2), nullable=False)
+    currency = Column(String(3), nullable=False)
+    status = Column(String(10), nullable=False, default=CHECKOUT_CREATED, index=True)
+    paid_amount = Column(Numeric(12, 2))
+    payment_id = Column(Integer, ForeignKey("payment.id"), unique=True)
+    pass_id = Column(Integer, ForeignKey("client_pass.id"))
+    created_on = Column(DateTime, nullable=False, default=_now)
+    settled_at = Column(DateTime)
+    note = Column(Text)
+
+    client = relationship("Client")

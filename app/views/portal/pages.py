@@ -9,16 +9,19 @@ the cards linked to the account (own and children's) and never staff-only fields
 import time
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
+                   request, session, url_for)
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.portal import CODE_RESET, CODE_SIGNUP, PortalAccount
 from app.services.platform import DomainError
-from app.services.portal import accounts, booking, family
+from app.services.portal import accounts, booking, family, feeds, online_payment, providers
 from app.views.portal.common import deliver
 
 blueprint = Blueprint("portal", __name__, url_prefix="/my")
+# the payment provider's webhook: no session, no CSRF token (the portal API's prefix), a signature
+webhooks = Blueprint("portal_webhooks", __name__, url_prefix="/api/v1/portal/payments")
 
 LANGUAGE_NAMES = [("en", "English"), ("ru", "Русский"), ("fr", "Français"),
                   ("uk", "Українська"), ("hy", "Հայերեն")]
@@ -93,7 +96,10 @@ def index():
     return _render("portal/home.html", people=people, family=family.family_summary(people),
                    bookings=booking.client_bookings(client_ids),
                    waitlist=booking.client_waitlist(client_ids),
-                   lessons=booking.bookable_lessons())
+                   lessons=booking.bookable_lessons(),
+                   feeds=feeds.live_feeds(client_ids=client_ids),
+                   online=providers.get_provider() is not None,
+                   plans=online_payment.sellable_plans())
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -218,6 +224,78 @@ def language():
                    _("Language saved."))
 
 
+@blueprint.route("/feed/<token>.ics", methods=["GET"])
+def feed(token):
+    """A private calendar feed (a client's bookings or an instructor's lessons): no login, the
+    token is the key; a revoked or unknown token answers 404."""
+    try:
+        body = feeds.feed_calendar(token)
+    except DomainError:
+        abort(404)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@blueprint.route("/calendar/<int:client_id>/issue", methods=["POST"])
+@account_required
+def calendar_issue(client_id):
+    account = g.portal_account
+    client_id = accounts.ensure_own_client(account.id, client_id)
+    token = feeds.issue_feed(client_id=client_id)
+    db.session.commit()
+    return _render("portal/calendar.html", url=url_for("portal.feed", token=token, _external=True))
+
+
+@blueprint.route("/calendar/<int:client_id>/revoke", methods=["POST"])
+@account_required
+def calendar_revoke(client_id):
+    account = g.portal_account
+    client_id = accounts.ensure_own_client(account.id, client_id)
+    return _action(lambda: feeds.revoke_feed(client_id=client_id),
+                   _("The calendar link is revoked."))
+
+
+@blueprint.route("/pay", methods=["POST"])
+@account_required
+def pay():
+    """Start paying a debt or a pass online: the client is sent to the provider's checkout."""
+    account = g.portal_account
+    client_id = accounts.ensure_own_client(account.id, request.form.get("client_id"))
+    plan_id = request.form.get("plan_id") or None
+    try:
+        _checkout, url = online_payment.start_checkout(
+            providers.get_provider(), client_id, request.form.get("purpose"),
+            plan_id=int(plan_id) if plan_id and plan_id.isdigit() else None,
+            account_id=account.id, return_url=url_for("portal.paid", _external=True))
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return redirect(url_for("portal.index"))
+    return redirect(url)
+
+
+@blueprint.route("/paid", methods=["GET"])
+@account_required
+def paid():
+    flash(_("Thank you: the payment shows here as soon as the payment service confirms it."),
+          "success")
+    return redirect(url_for("portal.index"))
+
+
+@webhooks.route("/webhook", methods=["POST"])
+def payment_webhook():
+    """The provider confirms a payment (signed); recorded once, whatever the replays."""
+    try:
+        outcome = online_payment.handle_webhook(providers.get_provider(), request.get_data(),
+                                                request.headers)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return {"message": str(exc.message), "field": exc.field}, exc.status_code
+    return {"outcome": outcome}
+
+
 @blueprint.errorhandler(DomainError)
 def _domain_error(exc):
     db.session.rollback()
@@ -227,7 +305,9 @@ def _domain_error(exc):
 
 def register(appbuilder):
     current_app._get_current_object().register_blueprint(blueprint)
-    from app.views.portal import api, staff
+    current_app._get_current_object().register_blueprint(webhooks)
+    from app.views.portal import api, feeds as feed_views, staff
 
     api.register(appbuilder)
     staff.register(appbuilder)
+    feed_views.register(appbuilder)

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectField
 
 from app.extensions import db
-from app.models.portal import BookingPenalty, BookingSettings, CancellationRule, PortalAccountClient
+from app.models.portal import (BookingPenalty, BookingSettings, CancellationRule, OnlineCheckout,
+                               PortalAccountClient)
 from app.services.clients import register_card_section
 from app.services.platform import DomainError
 from app.services.portal import accounts, booking, penalties
@@ -84,6 +85,26 @@ class BookingPenaltyModelView(TesseraModelView):
                     "waived", "waived_reason"]
     show_columns = list_columns + ["changed_by"]
     base_order = ("lesson_starts_at", "desc")
+
+
+class OnlineCheckoutModelView(TesseraModelView):
+    """Payments asked online and how they ended (read-only): mismatches are for staff to sort
+    out; the nightly reconciliation job lists them too."""
+
+    datamodel = SQLAInterface(OnlineCheckout)
+    class_permission_name = "OnlineCheckout"
+    route_base = "/online-checkouts"
+    base_permissions = ["can_read"]
+    list_title = show_title = _l("Online payments")
+    label_columns = {"reference": _l("Reference"), "client": _l("Client"),
+                     "purpose": _l("Purpose"), "amount": _l("Amount asked"),
+                     "paid_amount": _l("Amount paid"), "status": _l("Status"),
+                     "created_on": _l("Created"), "settled_at": _l("Settled"),
+                     "provider": _l("Provider"), "note": _l("Note")}
+    list_columns = ["created_on", "client", "purpose", "amount", "paid_amount", "status"]
+    show_columns = list_columns + ["reference", "provider", "settled_at", "note"]
+    search_columns = ["status", "purpose"]
+    base_order = ("created_on", "desc")
 
 
 class PortalStaffView(BaseView):
@@ -164,4 +185,6 @@ def register(appbuilder):
     add_menu_view(appbuilder, BookingPenaltyModelView, "Late cancels and no-shows", "Timetable",
                   icon="fa-user-times", label=_l("Late cancels and no-shows"),
                   category_label=_l("Timetable"))
+    add_menu_view(appbuilder, OnlineCheckoutModelView, "Online payments", "Sales",
+                  icon="fa-credit-card", label=_l("Online payments"), category_label=_l("Sales"))
     appbuilder.add_view_no_menu(PortalStaffView)
