@@ -236,6 +236,50 @@ def _remember_language(app):
             session["locale"] = locale
 
     user_logged_in.connect(restore_language, app, weak=False)
+    _token_clients_language(app)
+
+
+def _token_clients_language(app):
+    """Token (bearer) API clients carry no session: their messages come in the language their
+    request's ``Accept-Language`` names when it is one of ours, else in the user's saved
+    language, else the default. Browser sessions keep FAB's choice (the language menu)."""
+    from flask import current_app, has_request_context
+    from flask_babel import get_babel
+
+    babel = get_babel(app)
+    session_selector = babel.locale_selector
+
+    def select_locale():
+        if has_request_context() and request.headers.get("Authorization", "").startswith(
+                "Bearer "):
+            ours = list(current_app.config["LANGUAGES"])
+            best = request.accept_languages.best_match(ours)
+            if best:
+                return best
+            saved = _token_user_locale()
+            if saved in ours:
+                return saved
+            return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return session_selector()
+
+    babel.locale_selector = select_locale
+
+
+def _token_user_locale():
+    """The saved language of the bearer token's user, or None (no valid token)."""
+    from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
+
+    from app.services.platform.users import user_locale
+
+    try:
+        verify_jwt_in_request()
+        identity = get_jwt_identity()
+    except Exception:  # any invalid, expired, revoked or malformed token
+        return None
+    try:
+        return user_locale(int(identity))
+    except (TypeError, ValueError):
+        return None
 
 
 def _index_view():
