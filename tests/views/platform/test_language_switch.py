@@ -49,3 +49,9 @@ def test_switching_never_redirects_to_another_site(app, db, login, target):
 
 def test_unknown_language_is_404(app, db, login):
     assert login(MANAGER).get("/lang/xx").status_code == 404
+
+
+def test_the_clients_language_choice_lists_the_installed_languages(app, db, login):
+    page = login(MANAGER).get("/client/add").get_data(as_text=True)
+    for code, info in app.config["LANGUAGES"].items():
+        assert f'value="{code}"' in page and info["name"] in page
