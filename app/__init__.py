@@ -281,8 +281,8 @@ def _token_clients_language(app):
     session_selector = babel.locale_selector
 
     def select_locale():
-        if has_request_context() and request.headers.get("Authorization", "").startswith(
-                "Bearer "):
+        if has_request_context() and "_l_" not in request.args and request.headers.get(
+                "Authorization", "").startswith("Bearer "):
             ours = list(current_app.config["LANGUAGES"])
             best = request.accept_languages.best_match(ours)
             if best:
