@@ -20,6 +20,34 @@ def _env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+TRANSLATIONS_DIR = os.path.join(BASE_DIR, "translations")
+
+
+def installed_languages(folder=TRANSLATIONS_DIR):
+    """The one list of interface languages: English (the source language), then every language
+    with a catalog at ``<folder>/<code>/LC_MESSAGES/messages.po`` (``flask translate add <code>``
+    creates one), each named in its own language from Babel's locale data and flagged with its
+    likely country for FAB's language menu. ``{"en": {"flag": "gb", "name": "English"}, ...}``"""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    languages = {"en": {"flag": "gb", "name": "English"}}
+    codes = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    for code in codes:
+        if code == "en" or not os.path.isfile(
+                os.path.join(folder, code, "LC_MESSAGES", "messages.po")):
+            continue
+        try:
+            locale = Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            continue
+        name = locale.get_display_name(locale) or code
+        likely = get_global("likely_subtags").get(code, "")
+        country = locale.territory or (likely.rsplit("_", 1)[-1] if "_" in likely else "")
+        languages[code] = {"flag": country.lower(), "name": name[:1].upper() + name[1:]}
+    return languages
+
+
 MIN_SECRET_BYTES = 32
 
 
@@ -100,14 +128,8 @@ class Config:
 
     # Languages (FAB's language menu); our catalogs override and complete FAB's.
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
-    LANGUAGES = {
-        "en": {"flag": "gb", "name": "English"},
-        "ru": {"flag": "ru", "name": "Русский"},
-        "fr": {"flag": "fr", "name": "Français"},
-        "uk": {"flag": "ua", "name": "Українська"},
-        "hy": {"flag": "am", "name": "Հայերեն"},
-    }
+    BABEL_TRANSLATION_DIRECTORIES = TRANSLATIONS_DIR
+    LANGUAGES = installed_languages()  # from the catalogs under translations/
 
     # Business settings
     CURRENCY = os.environ.get("TESSERA_CURRENCY", "EUR")

@@ -242,16 +242,34 @@ def _security_headers(app):
 
 def _remember_language(app):
     """FAB keeps the chosen language in the session; we also keep it per user, for next time."""
-    from flask import g, session
+    from flask import g, redirect, session, url_for
+    from flask_babel import get_locale, refresh
     from flask_login import user_logged_in
 
     from app.services.platform.users import set_user_locale, user_locale
 
     @app.before_request
     def save_language_choice():
-        if request.endpoint == "LocaleView.index" and getattr(g, "user", None) is not None \
-                and g.user.is_authenticated:
-            set_user_locale(g.user.id, (request.view_args or {}).get("locale"))
+        if request.endpoint != "LocaleView.index":
+            return None
+        locale = (request.view_args or {}).get("locale")
+        if locale not in app.config["LANGUAGES"]:
+            return None  # FAB's view answers 404
+        if getattr(g, "user", None) is not None and g.user.is_authenticated:
+            set_user_locale(g.user.id, locale)
+        session["locale"] = locale
+        refresh()
+        return redirect(same_site_path(request.args.get("next")) or appbuilder.get_url_for_index)
+
+    def url_for_locale(lang):
+        """The language menu's link: switch, then come back to this very page."""
+        return url_for("LocaleView.index", locale=lang, next=request.full_path.rstrip("?"))
+
+    appbuilder.get_url_for_locale = url_for_locale
+
+    @app.context_processor
+    def html_lang():
+        return {"html_lang": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
 
     def restore_language(sender, user, **extra):
         locale = user_locale(user.id)
@@ -259,6 +277,63 @@ def _remember_language(app):
             session["locale"] = locale
 
     user_logged_in.connect(restore_language, app, weak=False)
+    _token_clients_language(app)
+
+
+def same_site_path(target):
+    """``target`` when it is a path on this site ("/clients/list/?page=2"), else None: the
+    language switch never sends anyone to another site (no open redirect)."""
+    from urllib.parse import urlsplit
+
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in target):
+        return None
+    return target
+
+
+def _token_clients_language(app):
+    """Token (bearer) API clients carry no session: their messages come in the language their
+    request's ``Accept-Language`` names when it is one of ours, else in the user's saved
+    language, else the default. Browser sessions keep FAB's choice (the language menu)."""
+    from flask import current_app, has_request_context
+    from flask_babel import get_babel
+
+    babel = get_babel(app)
+    session_selector = babel.locale_selector
+
+    def select_locale():
+        if has_request_context() and "_l_" not in request.args and request.headers.get(
+                "Authorization", "").startswith("Bearer "):
+            ours = list(current_app.config["LANGUAGES"])
+            best = request.accept_languages.best_match(ours)
+            if best:
+                return best
+            saved = _token_user_locale()
+            if saved in ours:
+                return saved
+            return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return session_selector()
+
+    babel.locale_selector = select_locale
+
+
+def _token_user_locale():
+    """The saved language of the bearer token's user, or None (no valid token)."""
+    from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
+
+    from app.services.platform.users import user_locale
+
+    try:
+        verify_jwt_in_request()
+        identity = get_jwt_identity()
+    except Exception:  # any invalid, expired, revoked or malformed token
+        return None
+    try:
+        return user_locale(int(identity))
+    except (TypeError, ValueError):
+        return None
 
 
 def _index_view():

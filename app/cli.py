@@ -1,4 +1,5 @@
 """``flask`` commands: roles, the first admin, demo data, worker, scheduler, translations."""
+import os
 import sys
 
 import click
@@ -129,6 +130,21 @@ def translate_update():
     from app.services.platform import translations
 
     translations.update()
+
+
+@translate_cli.command("add")
+@click.argument("code")
+def translate_add(code):
+    """Add an interface language (e.g. de, ka): its catalog from the template, pre-filled with
+    FAB's strings when FAB ships the language; compile and restart to see it in the menu."""
+    from app.services.platform import translations
+
+    try:
+        po = translations.add_language(code)
+    except translations.LanguageRefused as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{code}: created {os.path.relpath(po, translations.ROOT)}; translate it, then "
+               "`flask translate compile` and restart the app")
 
 
 @translate_cli.command("compile")

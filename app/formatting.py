@@ -1,8 +1,10 @@
 """Locale-aware formatting of money, numbers and dates for templates and documents."""
+import re
 from decimal import Decimal
 
-from babel.numbers import format_currency
+from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
 from flask import current_app
 from flask_babel import get_locale
 
@@ -12,12 +14,35 @@ def _locale():
     return str(locale) if locale else "en"
 
 
-def money(amount, currency=None):
-    """``Decimal('1234.5')`` -> ``€1,234.50`` / ``1 234,50 €`` per the user's language."""
+def _currency(currency=None):
+    return currency or current_app.config.get("CURRENCY", "EUR")
+
+
+def currency_symbol(currency=None):
+    """Rule: the centre's currency shows one symbol in every language (CLDR gives "€" in
+    Russian but "EUR" in Ukrainian, "$" in English but "$US" in French): the symbol most of our
+    languages use other than the bare ISO code (the shortest on a tie), else the code;
+    ``CURRENCY_SYMBOL`` in the config overrides it."""
+    currency = _currency(currency)
+    if current_app.config.get("CURRENCY_SYMBOL"):
+        return current_app.config["CURRENCY_SYMBOL"]
+    symbols = [get_currency_symbol(currency, locale=lang)
+               for lang in ("en", *current_app.config.get("LANGUAGES", ()))]
+    symbols = [symbol for symbol in symbols if symbol != currency]
+    if not symbols:
+        return currency
+    return min(set(symbols), key=lambda symbol: (-symbols.count(symbol), len(symbol), symbol))
+
+
+def money(amount, currency=None, locale=None):
+    """``Decimal('1234.5')`` -> ``€1,234.50`` / ``1 234,50 €`` per the user's language (or
+    ``locale``): the language places the digits, the symbol is the same in every language."""
     if amount is None:
         return ""
-    currency = currency or current_app.config.get("CURRENCY", "EUR")
-    return format_currency(Decimal(amount), currency, locale=_locale())
+    currency = _currency(currency)
+    locale = locale or _locale()
+    text = format_currency(Decimal(amount), currency, locale=locale)
+    return text.replace(get_currency_symbol(currency, locale=locale), currency_symbol(currency))
 
 
 def date(value, fmt="medium"):
@@ -26,6 +51,62 @@ def date(value, fmt="medium"):
 
 def datetime_(value, fmt="short"):
     return format_datetime(value, format=fmt, locale=_locale()) if value else ""
+
+
+# --- Excel number formats ------------------------------------------------------------------------
+
+_CLDR_TOKEN = re.compile(r"'[^']*'|([A-Za-z])\1*|.", re.S)
+
+
+def _excel_pattern(pattern):
+    """A CLDR date/time pattern ("dd.MM.y", "h:mm a") as an Excel number format: numeric
+    months, four-digit years, AM/PM for a 12-hour clock; other letters are dropped."""
+    out = []
+    for match in _CLDR_TOKEN.finditer(pattern):
+        token = match.group(0)
+        letter = match.group(1)
+        if letter is None:
+            literal = token.strip("'") if token.startswith("'") else token
+            out.append("".join(ch if ch in " ./:-,\u00a0\u202f" else "\\" + ch
+                               for ch in literal))
+        elif letter == "y":
+            out.append("yyyy")
+        elif letter in "ML":
+            out.append("mm" if len(token) > 1 else "m")
+        elif letter == "d":
+            out.append(token[:2])
+        elif letter in "Hh":
+            out.append("hh" if len(token) > 1 else "h")
+        elif letter == "m":
+            out.append("mm")
+        elif letter == "s":
+            out.append("ss")
+        elif letter == "a":
+            out.append("AM/PM")
+    return "".join(out).strip().replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def excel_date_format(locale=None):
+    """The Excel number format of a date in the user's language (``dd.mm.yyyy`` in Russian)."""
+    return _excel_pattern(Locale.parse(locale or _locale()).date_formats["short"].pattern)
+
+
+def excel_datetime_format(locale=None):
+    """The Excel number format of a date and time in the user's language."""
+    loc = Locale.parse(locale or _locale())
+    return (excel_date_format(locale) + " "
+            + _excel_pattern(loc.time_formats["short"].pattern))
+
+
+def excel_money_format(currency=None, locale=None):
+    """The Excel number format of an amount: thousands, the currency's decimals and the one
+    currency symbol, before or after the digits as the user's language writes it."""
+    currency = _currency(currency)
+    digits = get_currency_precision(currency)
+    number = "#,##0" + ("." + "0" * digits if digits else "")
+    symbol = '"' + currency_symbol(currency).replace('"', "") + '"'
+    pattern = Locale.parse(locale or _locale()).currency_formats["standard"].pattern
+    return symbol + number if pattern.lstrip().startswith("¤") else number + " " + symbol
 
 
 def register(app):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import formatting
 from app.extensions import db
 from app.models.clients import Client, Organisation
 from app.services.clients.scope import visible_client_filter
@@ -37,7 +38,7 @@ def export_clients(query, output, include_medical=False, batch=1000, for_user=No
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
     sheet = workbook.add_worksheet(_("Clients"))
     bold = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    date_format = workbook.add_format({"num_format": formatting.excel_date_format()})
     for col, (_key, label) in enumerate(columns):
         sheet.write(0, col, str(label), bold)
     # Ids first (in the list's order), then the rows in batches with their relations loaded

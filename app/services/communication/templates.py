@@ -9,12 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from app import formatting
 from app.extensions import db
 from app.models.communication import CHANNELS, MessageTemplate
 from app.services.money import client_balances
@@ -155,9 +155,8 @@ def client_contexts(clients, on_date=None, needed=None, language=None):
     if "due_amount" in needed:
         for client_id, balance in client_balances(ids).items():
             if client_id in contexts:
-                contexts[client_id]["due_amount"] = format_currency(
-                    max(Decimal(balance), Decimal("0")), current_app.config.get("CURRENCY", "EUR"),
-                    locale=language)
+                contexts[client_id]["due_amount"] = formatting.money(
+                    max(Decimal(balance), Decimal("0")), locale=language)
     if needed & {"lesson_time", "lesson_name"}:
         since = datetime.combine(on_date, datetime.min.time())
         for client_id, values in _next_lessons(ids, since, language).items():

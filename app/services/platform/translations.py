@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import flask_appbuilder
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
@@ -18,7 +19,11 @@ from babel.messages.pofile import read_po, write_po
 ROOT = str(Path(__file__).resolve().parents[3])  # the repository
 TRANSLATIONS = os.path.join(ROOT, "translations")
 POT = os.path.join(TRANSLATIONS, "messages.pot")
-LANGUAGES = ("ru", "fr", "uk", "hy")
+
+from config import installed_languages as _language_list  # noqa: E402  (the one language list)
+
+# The translated languages (English is the source): those with a catalog under translations/.
+LANGUAGES = tuple(code for code in _language_list(TRANSLATIONS) if code != "en")
 FAB_TRANSLATIONS = os.path.join(os.path.dirname(flask_appbuilder.__file__), "translations")
 import datetime  # noqa: E402
 
@@ -197,10 +202,11 @@ def _placeholders(text):
     return sorted(m.group(0) for m in PLACEHOLDER.finditer(text or "") if m.group(0) != "%%")
 
 
-def placeholder_problems(lang):
+def placeholder_problems(lang, folder=None):
     """Entries whose translation's placeholders differ from the source's: ``[(msgid, why)]``.
     ``crash`` problems (an unknown or malformed placeholder) would make the page fail."""
-    catalog = _read(os.path.join(TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"), lang)
+    catalog = _read(os.path.join(folder or TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"),
+                    lang)
     problems = []
     for message in catalog:
         if not message.id or not _translated(message):
@@ -224,23 +230,64 @@ class CatalogRefused(Exception):
     """A catalog would crash a page: nothing was compiled."""
 
 
-def compile_catalogs(languages=None):
+def compile_catalogs(languages=None, folder=None):
     """Compile every catalog to .mo, refusing (before writing anything) a catalog with a broken
     placeholder: a page formatting such a string would fail."""
-    languages = languages or installed_languages()
-    crashes = {lang: [p for p in placeholder_problems(lang) if p[1] == "crash"]
+    folder = folder or TRANSLATIONS
+    languages = languages or installed_languages(folder)
+    crashes = {lang: [p for p in placeholder_problems(lang, folder) if p[1] == "crash"]
                for lang in languages}
     crashes = {lang: found for lang, found in crashes.items() if found}
     if crashes:
         raise CatalogRefused(crashes)
-    _pybabel("compile", "-d", TRANSLATIONS, "--use-fuzzy")
+    _pybabel("compile", "-d", folder, "--use-fuzzy")
 
 
-def installed_languages():
-    """The languages with a catalog under translations/ (adding one is ``translate add``)."""
-    return tuple(sorted(
-        name for name in os.listdir(TRANSLATIONS)
-        if os.path.exists(os.path.join(TRANSLATIONS, name, "LC_MESSAGES", "messages.po"))))
+def installed_languages(folder=None):
+    """The languages with a catalog under ``folder`` (English, the source, is not one of them;
+    adding one is ``translate add``)."""
+    return tuple(code for code in _language_list(folder or TRANSLATIONS) if code != "en")
+
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2})?$")
+
+
+class LanguageRefused(Exception):
+    """``translate add`` refused the code (the message says why); nothing was written."""
+
+
+def add_language(code, folder=None):
+    """Rule: a new interface language is one catalog created from the template (as ``pybabel
+    init`` does, through Babel's catalog API), pre-filled with FAB's translations when FAB
+    ships that language and given the language's real plural rule; once compiled it is in the
+    language menu (``config.installed_languages`` lists the catalogs). The code must be a
+    language Babel knows ("de", "ka", "pt_BR"), not English nor one already installed.
+    Returns the new catalog's path."""
+    folder = folder or TRANSLATIONS
+    if not LANGUAGE_CODE.match(code or ""):
+        raise LanguageRefused(f"{code!r} is not a language code such as de, ka or pt_BR")
+    try:
+        locale = Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        raise LanguageRefused(f"Babel knows no language {code!r}") from None
+    if code == "en" or code in installed_languages(folder):
+        raise LanguageRefused(f"{code!r} is already installed")
+    template = _read(os.path.join(folder, "messages.pot"))
+    catalog = Catalog(locale=locale, domain="messages", project=template.project,
+                      version=template.version, msgid_bugs_address=template.msgid_bugs_address,
+                      copyright_holder=template.copyright_holder, fuzzy=False,
+                      creation_date=template.creation_date, revision_date=_FIXED_DATE)
+    for message in template:
+        if message.id:
+            catalog.add(message.id, None, list(message.locations), flags=message.flags,
+                        auto_comments=message.auto_comments, user_comments=message.user_comments,
+                        previous_id=message.previous_id, context=message.context)
+    po = os.path.join(folder, code, "LC_MESSAGES", "messages.po")
+    os.makedirs(os.path.dirname(po), exist_ok=True)
+    _write(po, catalog)
+    _prefill_from_fab(code, po)
+    fix_plural_forms(code, po)
+    return po
 
 
 def _translated(message):

@@ -32,7 +32,6 @@ from app.services.platform import (Conflict, DomainError, Forbidden, NotFound, a
 
 MAX_CODE_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
-LANGUAGES = ("en", "ru", "fr", "uk", "hy")
 
 
 class TooManyAttempts(DomainError):
@@ -152,7 +151,7 @@ def _use_code(login, purpose, code, now):
 
 
 def _check_language(language):
-    if language and language not in LANGUAGES:
+    if language and language not in current_app.config["LANGUAGES"]:
         raise DomainError(_l("Unknown language."), field="language")
     return language or None
 

@@ -4,19 +4,26 @@ from datetime import date, datetime
 
 import xlsxwriter
 
+from app import formatting
 from app.services.reports.registry import (DATE, DATETIME, INT, MONEY, NUMBER, PERCENT,
                                            iter_rows)
 
 PROGRESS_EVERY = 2000
 
 FORMATS = {
-    MONEY: {"num_format": "#,##0.00"},
-    DATE: {"num_format": "yyyy-mm-dd"},
-    DATETIME: {"num_format": "yyyy-mm-dd hh:mm"},
     INT: {"num_format": "0"},
     NUMBER: {"num_format": "#,##0.0#"},
     PERCENT: {"num_format": "0.0%"},
 }
+
+
+def formats():
+    """Each column type's cell format in the current language: money with the currency's
+    format and symbol, dates and times in the language's order (``dd.mm.yyyy`` in Russian)."""
+    return {**FORMATS,
+            MONEY: {"num_format": formatting.excel_money_format()},
+            DATE: {"num_format": formatting.excel_date_format()},
+            DATETIME: {"num_format": formatting.excel_datetime_format()}}
 
 
 def _writer(worksheet, column, fmt):
@@ -43,15 +50,17 @@ def write_workbook(report, params, path, title=None, total=None, progress=None):
     """Write the report to ``path`` as .xlsx: bold header row, typed number/money/date
     formats, frozen header and an autofilter; returns the number of data rows written.
     ``progress(done, total)`` is called every few thousand rows."""
+    cell_formats = formats()
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "default_date_format":
-                                          "yyyy-mm-dd"})
+                                          cell_formats[DATE]["num_format"]})
     try:
         worksheet = workbook.add_worksheet(str(title or report.title)[:31])
         header = workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1,
                                       "text_wrap": True, "valign": "top"})
         writers = []
         for index, column in enumerate(report.columns):
-            fmt = workbook.add_format(FORMATS[column.type]) if column.type in FORMATS else None
+            fmt = (workbook.add_format(cell_formats[column.type])
+                   if column.type in cell_formats else None)
             worksheet.set_column(index, index, column.width, fmt)
             writers.append((column.key, _writer(worksheet, column, fmt)))
         for index, column in enumerate(report.columns):

@@ -11,6 +11,7 @@ import xlsxwriter
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
+from app import formatting
 from app.models.payroll import PAYROLL_STATUS_LABELS, RULE_KIND_LABELS
 from app.services.staff import payroll as payroll_service
 from app.services.platform import NotFound
@@ -46,9 +47,10 @@ def build_payroll_xlsx(payroll_id, locale="en", progress=_no_progress):
     workbook.set_properties({"title": title})
     head = workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1,
                                 "text_wrap": True, "valign": "top"})
-    money = workbook.add_format({"num_format": "#,##0.00"})
-    money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    money_format = formatting.excel_money_format(locale=locale)
+    money = workbook.add_format({"num_format": money_format})
+    money_bold = workbook.add_format({"num_format": money_format, "bold": True})
+    day = workbook.add_format({"num_format": formatting.excel_date_format(locale)})
     bold = workbook.add_format({"bold": True})
 
     sheet = workbook.add_worksheet(sheet_names[0][:31])

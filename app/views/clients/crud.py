@@ -5,7 +5,7 @@ numbers); medical notes are hidden from every column list, form and schema for u
 the "ClientMedical" permission (see ``RestrictedFieldsMixin``). Hand-written pages (the client
 card, import/export, search, reassignment) are in ``app.views.clients.pages``.
 """
-from flask import g, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
@@ -81,9 +81,14 @@ CLIENT_EDIT_COLUMNS = [
     "consent_email", "consent_sms", "discount_percent", "preferences", "sensitivity_notes",
     "medical_notes", "notes", "active",
 ]
-# The five interface languages (config.Config.LANGUAGES), by their own names.
-LANGUAGE_CHOICES = [("", _l("The centre's language")), ("en", "English"), ("ru", "Русский"),
-                    ("fr", "Français"), ("uk", "Українська"), ("hy", "Հայերեն")]
+
+
+def language_choices():
+    """The interface languages (config.installed_languages), by their own names."""
+    return [("", _l("The centre's language"))] + [
+        (code, info["name"]) for code, info in current_app.config["LANGUAGES"].items()]
+
+
 GENDER_CHOICES = [("", ""), ("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other"))]
 GUARDIAN_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "guardian_email")
 
@@ -130,7 +135,7 @@ class GuardianModelView(TesseraModelView):
     search_columns = ["full_name", "phone", "email", "client"]
     base_filters = GUARDIAN_SCOPE
     add_form_extra_fields = edit_form_extra_fields = {
-        "language": SelectField(LABELS["language"], choices=LANGUAGE_CHOICES,
+        "language": SelectField(LABELS["language"], choices=language_choices,
                                 widget=Select2Widget(), validators=[OptionalValidator()]),
     }
     search_form_query_rel_fields = add_form_query_rel_fields = CLIENT_CHOICES
@@ -179,7 +184,7 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     edit_form_extra_fields = {
         "gender": SelectField(LABELS["gender"], choices=GENDER_CHOICES, widget=Select2Widget(),
                               validators=[OptionalValidator()]),
-        "language": SelectField(LABELS["language"], choices=LANGUAGE_CHOICES,
+        "language": SelectField(LABELS["language"], choices=language_choices,
                                 widget=Select2Widget(), validators=[OptionalValidator()]),
         # FAB would make non-nullable booleans "required", refusing an unticked box
         "consent_email": BooleanField(LABELS["consent_email"]),

@@ -23,8 +23,12 @@ blueprint = Blueprint("portal", __name__, url_prefix="/my")
 # the payment provider's webhook: no session, no CSRF token (the portal API's prefix), a signature
 webhooks = Blueprint("portal_webhooks", __name__, url_prefix="/api/v1/portal/payments")
 
-LANGUAGE_NAMES = [("en", "English"), ("ru", "Русский"), ("fr", "Français"),
-                  ("uk", "Українська"), ("hy", "Հայերեն")]
+
+def language_names():
+    """The interface languages by their own names (config.installed_languages)."""
+    return [(code, info["name"]) for code, info in current_app.config["LANGUAGES"].items()]
+
+
 ACCOUNT_KEY = "portal_account"
 GENERATION_KEY = "portal_gen"
 LOGIN_AT_KEY = "portal_login_at"
@@ -66,7 +70,7 @@ def account_required(view):
 
 
 def _render(template, **context):
-    return render_template(template, languages=LANGUAGE_NAMES,
+    return render_template(template, languages=language_names(),
                            account=getattr(g, "portal_account", None), **context)
 
 

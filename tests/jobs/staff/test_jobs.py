@@ -68,7 +68,7 @@ def test_excel_export_content(app, db, login):
     assert rows[2][1].date() == date(2026, 1, 9) and rows[2][7] == 10
     assert lines.freeze_panes == "A2"
     assert lines.auto_filter.ref == "A1:H3"
-    assert lines["H2"].number_format == "#,##0.00" and lines["A1"].font.b
+    assert lines["H2"].number_format == '"€"#,##0.00' and lines["A1"].font.b
     total_rows = list(totals.iter_rows(values_only=True))
     assert total_rows[-1][2] == 1244.56
 

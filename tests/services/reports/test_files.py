@@ -45,9 +45,9 @@ def test_excel_has_formatted_header_typed_cells_frozen_pane_and_autofilter(app, 
     assert sheet.max_row == len(expected) + 1
     first = sheet[2]
     assert isinstance(first[0].value, datetime) and first[0].value == expected[0]["starts_at"]
-    assert "yy" in first[0].number_format and "hh:mm" in first[0].number_format
+    assert first[0].number_format == "m/d/yyyy h:mm AM/PM"  # English order, 12-hour clock
     money_cells = [row[6] for row in sheet.iter_rows(min_row=2) if row[6].value is not None]
-    assert money_cells and all(c.number_format == "#,##0.00" for c in money_cells)
+    assert money_cells and all(c.number_format == '"€"#,##0.00' for c in money_cells)
     total = sum(Decimal(str(c.value)) for c in money_cells)
     assert total == sum(r["value"] or 0 for r in expected)
     assert [row[4].value for row in sheet.iter_rows(min_row=2)] == [r["client"] for r in expected]
@@ -63,7 +63,27 @@ def test_excel_percent_and_date_columns(app, db, centre):
     path = build_report_file("debts", {"on": "2026-05-10"}, "xlsx")
     sheet = openpyxl.load_workbook(path).active
     since = sheet.cell(row=2, column=4)
-    assert isinstance(since.value, datetime) and since.number_format == "yyyy-mm-dd"
+    assert isinstance(since.value, datetime) and since.number_format == "m/d/yyyy"
+
+
+@pytest.mark.parametrize("locale,money,day,moment", [
+    ("ru", '#,##0.00 "€"', "dd.mm.yyyy", "dd.mm.yyyy hh:mm"),
+    ("fr", '#,##0.00 "€"', "dd/mm/yyyy", "dd/mm/yyyy hh:mm"),
+    ("uk", '#,##0.00 "€"', "dd.mm.yyyy", "dd.mm.yyyy hh:mm"),
+    ("en", '"€"#,##0.00', "m/d/yyyy", "m/d/yyyy h:mm AM/PM")])
+def test_excel_money_and_dates_in_the_users_language(app, db, centre, locale, money, day,
+                                                     moment):
+    """Money cells carry the currency's format with one symbol (CLDR's Ukrainian says "EUR",
+    ours says "€" everywhere); dates and times the language's order."""
+    path = build_report_file("attendance", {"date_from": "2026-03-01",
+                                            "date_to": "2026-03-31"}, "xlsx", locale=locale)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.cell(row=2, column=1).number_format == moment
+    amounts = [row[6] for row in sheet.iter_rows(min_row=2) if row[6].value is not None]
+    assert amounts and {cell.number_format for cell in amounts} == {money}
+    path = build_report_file("debts", {"on": "2026-05-10"}, "xlsx", locale=locale)
+    since = openpyxl.load_workbook(path).active.cell(row=2, column=4)
+    assert isinstance(since.value, datetime) and since.number_format == day
 
 
 def test_excel_of_an_empty_report_still_has_its_header(app, db):
