@@ -120,9 +120,12 @@ def test_a_claim_left_by_a_dead_worker_is_taken_again_after_the_timeout(app, db,
     client = make_client(email="d@example.com")
     document = issue_document("registration_card", client_id=client.id)
     db.session.commit()
-    # a worker claimed it a minute ago and is still sending: nobody else may
+    # a worker claimed it moments ago (well within MESSAGE_CLAIM_TIMEOUT) and is still
+    # sending: nobody else may
     document.email_to, document.email_status = "d@example.com", "sending"
-    document.email_claim, document.email_claimed_on = "dead", datetime.now() - timedelta(minutes=1)
+    timeout = app.config["MESSAGE_CLAIM_TIMEOUT"]
+    document.email_claim = "dead"
+    document.email_claimed_on = datetime.now() - timedelta(seconds=timeout // 3)
     db.session.commit()
     assert send_document_email(document.id) is False
     with pytest.raises(Conflict):
