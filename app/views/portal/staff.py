@@ -47,6 +47,10 @@ class BookingSettingsModelView(TesseraModelView):
         booking.apply_settings(item)
 
 
+PENALTY_LABELS = {"none": _l("Nothing"), "session": _l("Forfeit a session"),
+                  "fee": _l("Charge a fee")}
+
+
 class CancellationRuleModelView(TesseraModelView):
     datamodel = SQLAInterface(CancellationRule)
     class_permission_name = "CancellationRule"
@@ -63,8 +67,9 @@ class CancellationRuleModelView(TesseraModelView):
     list_columns = ["service", "free_cancel_hours", "late_cancel_penalty", "late_cancel_fee",
                     "no_show_penalty", "no_show_fee", "no_show_limit"]
     add_columns = edit_columns = show_columns = list_columns + ["no_show_days", "block_days"]
-    _choices = [("none", _l("Nothing")), ("session", _l("Forfeit a session")),
-                ("fee", _l("Charge a fee"))]
+    _choices = list(PENALTY_LABELS.items())
+    formatters_columns = {column: (lambda value: PENALTY_LABELS.get(value, value))
+                          for column in ("late_cancel_penalty", "no_show_penalty")}
     add_form_extra_fields = edit_form_extra_fields = {
         "late_cancel_penalty": SelectField(_l("Late cancel"), choices=_choices),
         "no_show_penalty": SelectField(_l("No-show"), choices=_choices),
