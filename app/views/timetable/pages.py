@@ -20,6 +20,7 @@ from app.services.platform import DomainError
 from app.services.timetable.grid import DAY, WEEK, build_grid, filter_choices
 from app.views.platform.api_support import arg_date, arg_int, iso
 from app.views.platform.base import TesseraModelView, add_menu_view
+from app.views.platform.time_filters import TimeAwareInterface
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"), _l("Sunday")]
@@ -226,7 +227,7 @@ class GroupMemberView(TesseraModelView):
 
 
 class LessonPatternView(TesseraModelView):
-    datamodel = SQLAInterface(LessonPattern)
+    datamodel = TimeAwareInterface(LessonPattern)
     class_permission_name = "Group"
     list_title = _l("Weekly patterns")
     list_columns = ["group", "weekday", "start_time", "duration_minutes", "valid_from",
