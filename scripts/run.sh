@@ -52,7 +52,7 @@ fi
 
 "$VENV/bin/flask" db upgrade
 "$VENV/bin/flask" roles sync
-"$VENV/bin/flask" demo load
+[[ "${DEMO:-1}" == 1 ]] && "$VENV/bin/flask" demo load  # DEMO=0: an empty centre
 
 setsid "$VENV/bin/flask" worker &
 apps+=($!)
