@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Starts the whole embedded Tessera: database, demo data, redis-server, an RQ worker with the
-# scheduler, the cron scheduler and the web app. Ctrl-C stops all of it.
+# scheduler, the cron scheduler and the web app. Ctrl-C (or SIGTERM to this script) stops all of
+# it: the web app, the worker and the scheduler first, redis last, so nothing loses its Redis
+# while shutting down. Each process runs in its own session, so the terminal's Ctrl-C reaches
+# this script only and the processes get one orderly SIGTERM each (no KeyboardInterrupt
+# tracebacks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -10,34 +14,63 @@ REDIS_PORT=${REDIS_PORT:-6390}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
 mkdir -p instance
 
-pids=()
-cleanup() {
-  echo; echo "Stopping Tessera…"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+apps=()       # web app, worker, scheduler: stopped first
+redis_pid=""  # stopped last
+stopping=""
+
+stop() {  # stop PID... : SIGTERM, then wait up to 20 s before SIGKILL
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 200); do
+    local alive=""
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ -z "$alive" ]] && break
+    sleep 0.1
+  done
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
 }
-trap cleanup EXIT INT TERM
+
+cleanup() {
+  [[ -n "$stopping" ]] && return
+  stopping=1
+  trap '' INT TERM
+  echo; echo "Stopping Tessera…"
+  (( ${#apps[@]} )) && stop "${apps[@]}"
+  [[ -n "$redis_pid" ]] && stop "$redis_pid"
+  echo "Tessera stopped."
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [[ "$REDIS_URL" == redis://127.0.0.1:$REDIS_PORT/* ]]; then
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes \
+  setsid redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes \
     --dir instance --loglevel warning &
-  pids+=($!)
+  redis_pid=$!
   for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
 "$VENV/bin/flask" db upgrade
 "$VENV/bin/flask" roles sync
-"$VENV/bin/flask" demo load
+[[ "${DEMO:-1}" == 1 ]] && "$VENV/bin/flask" demo load  # DEMO=0: an empty centre
 
-"$VENV/bin/flask" worker &
-pids+=($!)
-"$VENV/bin/flask" cron &
-pids+=($!)
-"$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 \
+setsid "$VENV/bin/flask" worker &
+apps+=($!)
+setsid "$VENV/bin/flask" cron &
+apps+=($!)
+setsid "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 \
   --access-logfile - run:app &
-pids+=($!)
+web_pid=$!
+apps=("$web_pid" "${apps[@]}")
 
-sleep 2
+# The address is printed once the web app answers HTTP (any status), not after a fixed sleep.
+until curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health"; do
+  if ! kill -0 "$web_pid" 2>/dev/null; then
+    echo "The web app did not start (see the messages above)." >&2
+    exit 1
+  fi
+  sleep 0.3
+done
 cat <<MSG
 
   Tessera is running at http://127.0.0.1:$PORT/
@@ -45,4 +78,8 @@ cat <<MSG
   storekeeper, translator.   Ctrl-C stops everything.
 
 MSG
-wait -n "${pids[@]}"
+set +e
+wait -n "${apps[@]}"
+status=$?
+echo "A Tessera process ended (status $status); stopping the others." >&2
+exit "$status"

@@ -11,7 +11,8 @@ from app.services.documents.automatic import (certificate_of_completion, contrac
                                               sale_receipt)
 from app.services.documents.issuing import (build_pdf, client_documents, issue_document,
                                             payment_receipts, sale_documents)
+from app.services.documents.pdf import html_to_pdf
 
 __all__ = ["build_pdf", "certificate_of_completion", "client_documents",
-           "contract_on_first_sale", "invoice_for_registration", "issue_document",
+           "contract_on_first_sale", "html_to_pdf", "invoice_for_registration", "issue_document",
            "payment_receipts", "receipt_for_payment", "sale_documents", "sale_receipt"]

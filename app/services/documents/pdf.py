@@ -27,9 +27,14 @@ def wkhtmltopdf_options():
     }
 
 
-def html_to_pdf(html, path):
-    """Write ``html`` to ``path`` as PDF (its folder is created); returns the path."""
+def html_to_pdf(html, path, landscape=False):
+    """Write ``html`` to ``path`` as PDF (its folder is created); returns the path.
+    ``landscape`` prints A4 landscape with narrower margins (wide grids such as a timetable)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     configuration = pdfkit.configuration(wkhtmltopdf=current_app.config["WKHTMLTOPDF_PATH"])
-    pdfkit.from_string(html, path, configuration=configuration, options=wkhtmltopdf_options())
+    options = wkhtmltopdf_options()
+    if landscape:
+        options.update({"orientation": "Landscape", "margin-top": "8mm", "margin-bottom": "8mm",
+                        "margin-left": "8mm", "margin-right": "8mm"})
+    pdfkit.from_string(html, path, configuration=configuration, options=options)
     return path

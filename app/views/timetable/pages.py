@@ -2,7 +2,10 @@
 rooms / groups / patterns / holidays directories, and the timetable API."""
 from datetime import date, datetime, time, timedelta
 
-from flask import flash, g, redirect, request, url_for
+import os
+import tempfile
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, expose as api_expose, protect
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -15,11 +18,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.extensions import db
 from app.models.passes import Service
 from app.models.timetable import Group, GroupMember, Holiday, LessonPattern, Room
+from app.models.staff import Employee
+from app.services import documents
 from app.services.timetable import lessons as timetable_service
 from app.services.platform import DomainError
 from app.services.timetable.grid import DAY, WEEK, build_grid, filter_choices
 from app.views.platform.api_support import arg_date, arg_int, iso
 from app.views.platform.base import TesseraModelView, add_menu_view
+from app.views.platform.time_filters import TimeAwareInterface
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"), _l("Sunday")]
@@ -46,7 +52,7 @@ def grid_for_user(user, day, view, room_id, instructor_id, group_id):
 class TimetableView(BaseView):
     route_base = "/timetable"
     class_permission_name = "Timetable"
-    method_permission_name = {"index": "read"}
+    method_permission_name = {"index": "read", "print_week": "read"}
     default_view = "index"
 
     @expose("/")
@@ -60,6 +66,43 @@ class TimetableView(BaseView):
             prev_day=day - step, next_day=day + step, today=date.today(),
             can_add=self.appbuilder.sm.can("write", "Lesson"),
             weekdays=WEEKDAYS, slot_minutes=_slot_minutes(grid))
+
+
+    @expose("/print")
+    @has_access
+    def print_week(self):
+        """The week of one room or one instructor as one A4 landscape PDF page."""
+        day, _view, room_id, instructor_id, _group = grid_request_args(request.args)
+        own = timetable_service.own_instructor_ids(g.user)
+        if own and not (room_id or instructor_id):
+            instructor_id = sorted(own)[0]  # an instructor prints their own week
+        grid = grid_for_user(g.user, day, WEEK, room_id, instructor_id, None)
+        room_id, instructor_id = grid.filters["room"], grid.filters["instructor"]
+        if instructor_id:
+            employee = db.session.get(Employee, instructor_id)
+            subject = employee.full_name if employee else ""
+        elif room_id:
+            room = db.session.get(Room, room_id)
+            subject = room.name if room else ""
+        else:
+            flash(_("Choose a room or an instructor to print their week."), "warning")
+            return redirect(url_for("TimetableView.index", view=WEEK, date=day.isoformat()))
+        columns = [{"day": d, "lessons": []} for d in grid.days]
+        for card in sorted(grid.lessons, key=lambda c: c["starts_at"]):
+            columns[card["row"]]["lessons"].append(card)
+        busiest = max((len(c["lessons"]) for c in columns), default=0)
+        html = render_template(
+            "timetable/print_week.html", subject=subject, grid=grid, columns=columns,
+            weekdays=WEEKDAYS, font_pt=max(5.0, min(9.0, 9.0 * 9 / max(busiest, 1))),
+            by_instructor=bool(instructor_id))
+        with tempfile.TemporaryDirectory() as folder:
+            path = documents.html_to_pdf(html, os.path.join(folder, "timetable.pdf"),
+                                         landscape=True)
+            with open(path, "rb") as pdf:
+                data = pdf.read()
+        name = f"timetable-{grid.days[0].isoformat()}.pdf"
+        return Response(data, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 def _slot_minutes(grid):
@@ -226,7 +269,7 @@ class GroupMemberView(TesseraModelView):
 
 
 class LessonPatternView(TesseraModelView):
-    datamodel = SQLAInterface(LessonPattern)
+    datamodel = TimeAwareInterface(LessonPattern)
     class_permission_name = "Group"
     list_title = _l("Weekly patterns")
     list_columns = ["group", "weekday", "start_time", "duration_minutes", "valid_from",
