@@ -54,6 +54,7 @@ def create_app(config=None):
 
     _remember_language(app)
     _guard_sessions(app)
+    _keep_bearer_user(app)
     _security_headers(app)
     from app.views.platform import input_guard
 
@@ -108,6 +109,23 @@ def _csrf_unless_bearer():
     if request.path.startswith("/api/v1/portal/"):
         return  # the client portal's API takes bearer tokens only, never the session cookie
     csrf.protect()
+
+
+def _keep_bearer_user(app):
+    """The user of a bearer token already verified before FAB's own ``before_request`` (the CSRF
+    check above runs first) stays the request's ``g.user``: FAB resets ``g.user`` to the cookie's
+    (anonymous) user, and its ``protect`` then finds the token valid without loading it again, so
+    views reading ``g.user`` saw an anonymous user on every bearer-token write with CSRF on."""
+    from flask import g
+    from flask_jwt_extended import get_current_user
+    from flask_login import current_user
+
+    @app.before_request
+    def bearer_user():
+        if getattr(g, "_jwt_extended_jwt_user", None) and not current_user.is_authenticated:
+            user = get_current_user()
+            if user is not None:
+                g.user = user
 
 
 def _valid_bearer_token():
