@@ -215,8 +215,8 @@ def preview_template(template_id, client_id, on_date=None):
     from app.models.clients import Client
     from app.services.clients import message_recipients
 
-    template = db.session.get(MessageTemplate, template_id)
-    client = db.session.get(Client, client_id)
+    template = db.session.get(MessageTemplate, template_id) if template_id is not None else None
+    client = db.session.get(Client, client_id) if client_id is not None else None
     if template is None or client is None:
         raise NotFound(_l("Not found."))
     needed = template_placeholders(template.body) + template_placeholders(template.subject)
