@@ -63,8 +63,32 @@ setsid "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-2
 web_pid=$!
 apps=("$web_pid" "${apps[@]}")
 
-# The address is printed once the web app answers HTTP (any status), not after a fixed sleep.
-until curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health"; do
+# Asked by the venv's Python, not curl (a fresh Debian may not have curl): 0 = healthy (200),
+# 2 = answering but not healthy yet (503 until the worker and the scheduler have beaten), 1 = no
+# answer. The address is printed once healthy, or after 60 s of answering without it.
+answers() {
+  "$VENV/bin/python" - "$1" <<'PY'
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=2)
+except urllib.error.HTTPError:
+    sys.exit(2)
+except OSError:
+    sys.exit(1)
+PY
+}
+answering_since=
+while true; do
+  state=0
+  answers "http://127.0.0.1:$PORT/health" || state=$?
+  [ "$state" -eq 0 ] && break
+  if [ "$state" -eq 2 ]; then
+    answering_since=${answering_since:-$SECONDS}
+    if (( SECONDS - answering_since > 60 )); then
+      echo "The web app answers but /health is not 200 yet (see http://127.0.0.1:$PORT/health)." >&2
+      break
+    fi
+  fi
   if ! kill -0 "$web_pid" 2>/dev/null; then
     echo "The web app did not start (see the messages above)." >&2
     exit 1
