@@ -8,11 +8,12 @@ payments and pass sales (``listen(PAYMENT_TAKEN, fn)``).
 """
 from app.services.money.amounts import to_money
 from app.services.money.cash_desk import shift_for_payment
-from app.services.money.day import debt_summary, payments_of_day
+from app.services.money.day import payments_of_day
 from app.services.money.hooks import PASS_SOLD, PAYMENT_TAKEN, listen
 from app.services.money.passes import client_flags, refund_pass, refundable_value, sell_pass
 from app.services.money.plans import price_for
-from app.services.money.payments import (add_charge, client_balances, debt_subqueries, debtor_ids,
+from app.services.money.payments import (add_charge, client_balances, debt_subqueries, debt_summary,
+                                         debtor_ids,
                                          return_money, take_payment)
 from app.services.money.write_offs import (NoValidPass, cancel_write_offs, has_covering_pass,
                                            recent_walk_in,

@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models.passes import Payment
 from app.services.money.amounts import to_money
-from app.services.money.payments import debt_subqueries
 
 
 def payments_of_day(day, limit=50):
@@ -30,9 +29,3 @@ def payments_of_day(day, limit=50):
             "count": sum(count for _method, count, _total in totals)}
 
 
-def debt_summary():
-    """``(number of clients who owe, total they owe)`` in one query."""
-    balances, _since = debt_subqueries()
-    count, total = db.session.execute(
-        select(func.count(balances.c.client_id), func.sum(balances.c.balance))).one()
-    return count or 0, to_money(total or 0)

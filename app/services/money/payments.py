@@ -172,8 +172,8 @@ def debt_subqueries():
     return balances, since
 
 
-def debts_summary():
-    """(number of clients who owe, total owed), in one query."""
+def debt_summary():
+    """(number of clients who owe, total owed), in one query (the debts list and the home pages)."""
     balances, _since = debt_subqueries()
     count, total = db.session.execute(
         select(func.count(), func.coalesce(func.sum(balances.c.balance), 0))).one()

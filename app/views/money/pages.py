@@ -181,7 +181,7 @@ class DebtsView(BaseView):
     def index(self):
         """One page of debtors (``?page=``, from 1; ``?order=balance`` for the largest first):
         sorted and paginated in SQL, three queries whatever the number of debtors."""
-        count, total = payments.debts_summary()
+        count, total = payments.debt_summary()
         pages = max(1, -(-count // self.page_size))
         try:
             page = min(max(1, int(request.args.get("page", 1))), pages)
