@@ -15,10 +15,10 @@ from sqlalchemy import insert
 SIZES = (1_000, 20_000)
 
 
-def populate(db, start, total, plan_id):
+def populate(db, start, total, plan_id, service_id):
     """Bulk-insert clients start..total, each with a pass, its charge and (mostly) a payment."""
     from app.models.clients import Client
-    from app.models.passes import Charge, Pass, Payment
+    from app.models.passes import Charge, Pass, Payment, pass_service
 
     today, now = date.today(), datetime.now()
     clients, passes, charges, payments = [], [], [], []
@@ -32,6 +32,8 @@ def populate(db, start, total, plan_id):
                            end_date=start_day + timedelta(days=29), sessions_total=10,
                            sessions_used=n % 11 if n % 11 < 10 else 9, list_price=100,
                            discount_percent=0, price_paid=100, status="active",
+                           validity_days=30, time_window="any", freezes_allowed=0,
+                           freeze_days_allowed=0,  # a sold pass keeps its plan's terms
                            created_on=now, changed_on=now, version=1))
         charges.append(dict(client_id=cid, amount=100, kind="pass", pass_id=cid,
                             charged_on=start_day, cancelled=False, created_on=now,
@@ -40,8 +42,10 @@ def populate(db, start, total, plan_id):
             payments.append(dict(client_id=cid, amount=100 if n % 3 else 60, method="cash",
                                  purpose="pass", pass_id=cid, paid_at=now, created_on=now,
                                  changed_on=now, version=1))
-    for model, rows in ((Client, clients), (Pass, passes), (Charge, charges),
-                        (Payment, payments)):
+    # a sold pass keeps its own services (pass_service), as a sale makes it
+    covered = [dict(pass_id=p["id"], service_id=service_id) for p in passes]
+    for model, rows in ((Client, clients), (Pass, passes), (pass_service, covered),
+                        (Charge, charges), (Payment, payments)):
         for i in range(0, len(rows), 5000):
             db.session.execute(insert(model), rows[i:i + 5000])
     db.session.commit()
@@ -71,7 +75,7 @@ def run(url, instance, sizes):
         db.session.commit()
         done = 0
         for size in sizes:
-            populate(db, done, size, plan.id)
+            populate(db, done, size, plan.id, service_id)
             done = size
             db.session.expire_all()
             print(f"{db.engine.dialect.name}, {size} clients with passes:")
