@@ -61,6 +61,11 @@ def on_payment_taken(payment):
                          payment.taken_by_fk or _user_id())
 
 
+def on_organisation_paid(payment):
+    return _after_commit(documents.receipt_for_organisation_payment(payment),
+                         payment.taken_by_fk or _user_id())
+
+
 def on_pass_sold(pass_):
     return _after_commit(documents.contract_on_first_sale(pass_), _user_id())
 
@@ -84,4 +89,5 @@ def install_automatic_documents():
     money.listen(money.PASS_SOLD, on_pass_sold)
     courses.listen(courses.REGISTERED, on_registered)
     courses.listen(courses.CERTIFIED, on_certified)
+    courses.listen(courses.ORGANISATION_PAID, on_organisation_paid)
     stock.listen(stock.SOLD, on_sold)

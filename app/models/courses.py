@@ -196,6 +196,11 @@ class OrganisationPayment(AuditMixin, Model):
     paid_on = Column(Date, nullable=False, default=date.today)
     method = Column(String(20), nullable=False, default="transfer")
     note = Column(String(250))
+    # who took it at the desk and the cash shift it was recorded against (money's rules: the
+    # shift open for that cashier; required when PAYMENTS_REQUIRE_OPEN_SHIFT is on)
+    taken_by_fk = Column(Integer, ForeignKey("ab_user.id"), index=True)
+    taken_by = relationship("User", foreign_keys=[taken_by_fk])
+    cash_shift_id = Column(Integer, ForeignKey("cash_shift.id"), index=True)
 
 
 class CourseCost(AuditMixin, Model):

@@ -30,7 +30,8 @@ class DocumentCounter(Model):
 
 class Document(AuditMixin, Model):
     """One issued document; its subject is a client, an organisation, a payment, a gift
-    certificate, a shop sale, a course registration or a course participant (by kind). ``file_path`` is set once the PDF is built."""
+    certificate, a shop sale, a course registration, a course participant or an organisation's
+    payment (by kind). ``file_path`` is set once the PDF is built."""
 
     __tablename__ = "document"
     __table_args__ = (
@@ -60,6 +61,9 @@ class Document(AuditMixin, Model):
     course_registration = relationship("CourseRegistration")
     course_participant_id = Column(Integer, ForeignKey("course_participant.id"), index=True)
     course_participant = relationship("CourseParticipant")
+    # the receipt of an organisation's payment (courses)
+    organisation_payment_id = Column(Integer, ForeignKey("organisation_payment.id"), index=True)
+    organisation_payment = relationship("OrganisationPayment")
     # the participant ids an automatic registration invoice bills (those added by that
     # registration); None bills every participant of the registration
     items = Column(JSON)

@@ -1,14 +1,16 @@
 """Listeners other parts of the application attach to course events (the documents domain
-issues an organisation's invoice and a certificate of completion) without courses knowing them.
+issues an organisation's invoice, a certificate of completion and an organisation's receipt) without courses knowing them.
 
 Rule. A listener runs inside the event's transaction, after it is flushed: ``registered`` gets
 (registration, participants added) for an organisation's registration; ``certified`` gets the
-participant when their certificate number is first issued (never again for the same person).
+participant when their certificate number is first issued (never again for the same person);
+``organisation_paid`` gets an organisation's payment just recorded (the automatic receipt).
 Listeners are registered once per process and read their own settings when called.
 """
 REGISTERED = "registered"
 CERTIFIED = "certified"
-_LISTENERS = {REGISTERED: [], CERTIFIED: []}
+ORGANISATION_PAID = "organisation_paid"
+_LISTENERS = {REGISTERED: [], CERTIFIED: [], ORGANISATION_PAID: []}
 
 
 def listen(event, listener):

@@ -17,6 +17,8 @@ from app.models.clients import Organisation
 from app.models.courses import (Course, CourseParticipant, CourseRegistration,
                                 OrganisationPayment)
 from app.services import timetable
+from app.services.courses import hooks
+from app.services.money import shift_for_payment
 from app.services.platform import DomainError, NotFound
 
 ZERO = Decimal("0.00")
@@ -34,29 +36,53 @@ def get_organisation(organisation_id):
     return organisation
 
 
+ORGANISATION_METHODS = ("cash", "card", "transfer")
+
+
 def record_payment(organisation_id, amount, paid_on=None, course_id=None, method="transfer",
-                   note=None):
-    """Money received from an organisation, optionally for one course; a payment is positive."""
+                   note=None, taken_by_id=None):
+    """Money received from an organisation, optionally for one course; a payment is positive.
+    It follows money's payment rules: it is recorded against the shift open for its cashier
+    (refused, 409, without one when ``PAYMENTS_REQUIRE_OPEN_SHIFT`` is on) so it appears in
+    that shift's Z-report by method, and the ``organisation_paid`` listeners (the automatic
+    receipt) run in its transaction."""
     get_organisation(organisation_id)
-    if amount is None or Decimal(amount) <= 0:
-        raise DomainError(_l("A payment must be a positive amount."), field="amount")
     if course_id is not None and db.session.get(Course, course_id) is None:
         raise NotFound(_l("No such course."), field="course")
-    payment = OrganisationPayment(organisation_id=organisation_id, amount=_money(amount),
+    try:
+        amount = None if amount is None else Decimal(str(amount).strip())
+    except ArithmeticError:
+        raise DomainError(_l("Enter an amount of money."), field="amount") from None
+    payment = OrganisationPayment(organisation_id=organisation_id, amount=amount,
                                   course_id=course_id, method=method or "transfer", note=note)
     if paid_on is not None:
         payment.paid_on = paid_on
+    return take_payment(payment, taken_by_id)
+
+
+def take_payment(payment, taken_by_id):
+    """Record a new organisation's payment (built by ``record_payment`` or the payment form)
+    under money's rules: checked (``validate_payment``), tied to the cashier's open shift,
+    added, flushed, then the ``organisation_paid`` listeners run."""
+    validate_payment(payment)
+    payment.amount = _money(payment.amount)
+    payment.cash_shift_id = shift_for_payment(taken_by_id)
+    payment.taken_by_fk = taken_by_id
     db.session.add(payment)
     db.session.flush()
+    hooks.fire(hooks.ORGANISATION_PAID, payment)
     return payment
 
 
 def validate_payment(payment):
-    """For the payment form: an organisation and a positive amount."""
+    """For the payment form: an organisation, a positive amount and a desk method (cash, card
+    or bank transfer)."""
     if payment.organisation_id is None and payment.organisation is None:
         raise DomainError(_l("Choose an organisation."), field="organisation")
-    if payment.amount is None or payment.amount <= 0:
+    if payment.amount is None or not payment.amount.is_finite() or payment.amount <= 0:
         raise DomainError(_l("A payment must be a positive amount."), field="amount")
+    if (payment.method or "transfer") not in ORGANISATION_METHODS:
+        raise DomainError(_l("Unknown payment method."), field="method")
 
 
 def _charges_by_course(organisation_ids):

@@ -1,9 +1,9 @@
 """Automatic documents, each switched on or off in the settings (see README, configuration):
 
-- ``AUTO_RECEIPTS``: a receipt for every payment taken (not for the payments of a shop sale,
+- ``AUTO_RECEIPTS``: a receipt for every payment taken, an organisation's too (not for the payments of a shop sale,
   whose numbered shop receipt lists them; not for money given back), issued in the payment's
-  transaction; with ``AUTO_RECEIPT_EMAIL`` also emailed once to the client, when they have an
-  address.
+  transaction; with ``AUTO_RECEIPT_EMAIL`` also emailed once to the client, honouring their e-mail
+  consent as mailings do (a minor's receipt goes to a guardian, under the child's consent).
 - ``AUTO_REGISTRATION_INVOICES``: an invoice to the organisation for every registration of its
   people on a course, billing the participants that registration added.
 - ``AUTO_COURSE_CERTIFICATES``: a certificate of completion for every participant certified,
@@ -24,6 +24,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.clients import Client
 from app.models.documents import Document
+from app.services.clients import message_recipients
 from app.services.documents.emailing import request_email
 from app.services.documents.issuing import issue_document
 from app.services.documents.templates import languages
@@ -57,10 +58,29 @@ def receipt_for_payment(payment):
         return None
     document = issue_document("receipt", payment_id=payment.id, language=_language())
     if _on("AUTO_RECEIPT_EMAIL"):
-        email = db.session.scalar(select(Client.email).where(Client.id == payment.client_id))
-        if email and "@" in email:
+        email = receipt_address(db.session.get(Client, payment.client_id))
+        if email is not None:
             request_email(document.id, email)
     return document
+
+
+def receipt_address(client):
+    """Where a client's receipt is e-mailed, as mailings choose: the client's address when they
+    agreed to e-mail; for a minor with guardians, the first guardian with an address, when the
+    child's e-mail consent is given. None when nobody agreed or no address is known."""
+    for recipient in message_recipients(client):
+        email = (recipient.email or "").strip()
+        if recipient.consent_email and "@" in email:
+            return email
+    return None
+
+
+def receipt_for_organisation_payment(payment):
+    """The receipt of an organisation's payment just recorded (``AUTO_RECEIPTS``), naming the
+    organisation."""
+    if not _on("AUTO_RECEIPTS") or payment.amount <= 0:
+        return None
+    return issue_document("receipt", organisation_payment_id=payment.id, language=_language())
 
 
 def invoice_for_registration(registration, participants):

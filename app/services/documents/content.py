@@ -95,6 +95,23 @@ def _payment_values(payment):
     }
 
 
+def _organisation_payment_values(payment):
+    """An organisation's payment as a receipt shows it: the payment fields of a client's one
+    (``paid_at`` only when it was recorded on the day it was paid, else ``paid_on``)."""
+    created = payment.created_on
+    return {
+        "id": payment.id, "amount": to_money(payment.amount),
+        "paid_at": created if created is not None and created.date() == payment.paid_on else None,
+        "paid_on": payment.paid_on,
+        "method": str(METHOD_LABELS.get(payment.method, payment.method)),
+        "purpose": str(PURPOSE_LABELS["course"]),
+        "pass": payment.course.title if payment.course is not None else "",
+        "taken_by": (f"{payment.taken_by.first_name} {payment.taken_by.last_name}"
+                     if payment.taken_by else ""),
+        "reason": payment.note or "",
+    }
+
+
 def _certificate_values(certificate):
     return {"code": certificate.code, "amount": to_money(certificate.initial_amount),
             "balance": to_money(certificate.balance), "valid_until": certificate.valid_until,
@@ -207,6 +224,9 @@ def document_values(document):
     if document.payment is not None:
         values["payment"] = _payment_values(document.payment)
         values["client"] = client_values(document.payment.client)
+        values["total"] = values["payment"]["amount"]
+    if document.organisation_payment is not None:
+        values["payment"] = _organisation_payment_values(document.organisation_payment)
         values["total"] = values["payment"]["amount"]
     if document.certificate is not None:
         values["certificate"] = _certificate_values(document.certificate)

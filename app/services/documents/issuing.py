@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.clients import Client, Organisation
-from app.models.courses import CourseParticipant, CourseRegistration
+from app.models.courses import CourseParticipant, CourseRegistration, OrganisationPayment
 from app.models.documents import Document
 from app.models.passes import GiftCertificate, Payment
 from app.models.stock import Sale
@@ -29,7 +29,8 @@ from app.services.platform import Conflict, DomainError, NotFound
 
 SUBJECT_MODELS = {"client": Client, "organisation": Organisation, "payment": Payment,
                   "certificate": GiftCertificate, "sale": Sale,
-                  "registration": CourseRegistration, "participant": CourseParticipant}
+                  "registration": CourseRegistration, "participant": CourseParticipant,
+                  "organisation_payment": OrganisationPayment}
 SUBJECT_NOT_FOUND = {
     "client": _l("No such client."),
     "organisation": _l("No such organisation."),
@@ -38,6 +39,7 @@ SUBJECT_NOT_FOUND = {
     "sale": _l("No such sale."),
     "registration": _l("No such course registration."),
     "participant": _l("No such course participant."),
+    "organisation_payment": _l("No such organisation's payment."),
 }
 
 
@@ -83,16 +85,19 @@ def _period(kind, start, end, subject_name=None):
 
 def issue_document(kind, client_id=None, organisation_id=None, payment_id=None,
                    certificate_id=None, period_start=None, period_end=None, language=None,
-                   sale_id=None, registration_id=None, participant_id=None, items=None):
+                   sale_id=None, registration_id=None, participant_id=None, items=None,
+                   organisation_payment_id=None):
     """Issue a numbered document (not yet printed: ``build_pdf`` does that in a job). The caller
     commits; the number is taken in this transaction. A receipt, a registration's invoice and a
-    certificate of completion also name the client or organisation they concern."""
+    certificate of completion also name the client or organisation they concern (an
+    organisation's payment: its organisation)."""
     if kind not in DOCUMENT_KINDS:
         raise DomainError(_l("Unknown kind of document."), field="kind")
     name, subject = _subject(kind, {"client": client_id, "organisation": organisation_id,
                                     "payment": payment_id, "certificate": certificate_id,
                                     "sale": sale_id, "registration": registration_id,
-                                    "participant": participant_id})
+                                    "participant": participant_id,
+                                    "organisation_payment": organisation_payment_id})
     start, end = _period(kind, period_start, period_end, name)
     if language is None:  # a client's document speaks the client's language
         owner_id = client_id if name == "client" else getattr(subject, "client_id", None)
@@ -108,7 +113,7 @@ def issue_document(kind, client_id=None, organisation_id=None, payment_id=None,
                         **{SUBJECT_COLUMNS[name]: subject.id})
     if name in ("payment", "sale", "participant"):
         document.client_id = subject.client_id
-    elif name == "registration":
+    elif name in ("registration", "organisation_payment"):
         document.organisation_id = subject.organisation_id
     db.session.add(document)
     db.session.flush()

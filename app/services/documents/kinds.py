@@ -1,7 +1,8 @@
 """The kinds of documents: their labels, the subject each one is about and whether it covers a
 period. Rule: a contract is about a client or an organisation; an invoice about a client or an
 organisation's course registration; an act, a registration card and a statement about a client;
-a receipt about a payment or a shop sale; a gift certificate about a certificate; a
+a receipt about a payment, a shop sale or an
+organisation's payment (courses); a gift certificate about a certificate; a
 reconciliation about an organisation; a certificate of completion about a course participant
 (certified: it prints the number the courses domain issued). Invoices, acts, statements and
 reconciliations cover a period (this month up to today when none is given)."""
@@ -24,7 +25,7 @@ SUBJECTS = {
     "contract": ("client", "organisation"),
     "invoice": ("client", "registration"),
     "act": ("client",),
-    "receipt": ("payment", "sale"),
+    "receipt": ("payment", "sale", "organisation_payment"),
     "gift_certificate": ("certificate",),
     "registration_card": ("client",),
     "statement": ("client",),
@@ -39,12 +40,14 @@ SUBJECT_LABELS = {
     "sale": _l("Shop sale"),
     "registration": _l("Course registration"),
     "participant": _l("Course participant"),
+    "organisation_payment": _l("Organisation's payment"),
 }
 # the Document column naming each subject
 SUBJECT_COLUMNS = {"client": "client_id", "organisation": "organisation_id",
                    "payment": "payment_id", "certificate": "certificate_id", "sale": "sale_id",
                    "registration": "course_registration_id",
-                   "participant": "course_participant_id"}
+                   "participant": "course_participant_id",
+                   "organisation_payment": "organisation_payment_id"}
 WITH_PERIOD = {"invoice", "act", "statement", "reconciliation"}
 # the kinds a client's card offers to issue directly
 CLIENT_KINDS = tuple(kind for kind, subjects in SUBJECTS.items() if "client" in subjects)

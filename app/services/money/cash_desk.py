@@ -2,7 +2,7 @@
 
 Rules. A cashier has at most one open shift (a partial unique index, so two clicks open one).
 A shift's payments are those its cashier took between its opening and its closing (refunds are
-negative payments). Closing is once only (a conditional UPDATE on ``closed_at IS NULL``): the
+negative payments), and the organisations' payments recorded against it (courses). Closing is once only (a conditional UPDATE on ``closed_at IS NULL``): the
 expected cash is the opening float plus the cash taken minus the cash returned, and the
 difference is what was counted minus what was expected. Totals are SQL sums grouped by method.
 Every payment records the shift open for its cashier (``payment.cash_shift_id``); with the
@@ -14,12 +14,13 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.cash import CashShift
+from app.models.courses import OrganisationPayment
 from app.models.passes import PAYMENT_METHODS, Payment
 from app.services.money.amounts import to_money
 from app.services.platform import Conflict, DomainError, NotFound
@@ -77,11 +78,18 @@ def get_shift(shift_id):
 
 
 def _shift_payments(shift_ids):
-    """SQL: the payments of these shifts, each tagged with its shift id."""
-    return (select(CashShift.id.label("shift_id"), Payment.method, Payment.amount)
-            .join(Payment, Payment.taken_by_fk == CashShift.cashier_fk)
-            .where(CashShift.id.in_(shift_ids), Payment.paid_at >= CashShift.opened_at,
-                   or_(CashShift.closed_at.is_(None), Payment.paid_at < CashShift.closed_at)))
+    """SQL: the payments of these shifts, each tagged with its shift id: the clients' payments
+    by cashier and time, and the organisations' payments recorded against the shift."""
+    clients = (select(CashShift.id.label("shift_id"), Payment.method.label("method"),
+                      Payment.amount.label("amount"))
+               .join(Payment, Payment.taken_by_fk == CashShift.cashier_fk)
+               .where(CashShift.id.in_(shift_ids), Payment.paid_at >= CashShift.opened_at,
+                      or_(CashShift.closed_at.is_(None), Payment.paid_at < CashShift.closed_at)))
+    organisations = (select(OrganisationPayment.cash_shift_id.label("shift_id"),
+                            OrganisationPayment.method.label("method"),
+                            OrganisationPayment.amount.label("amount"))
+                     .where(OrganisationPayment.cash_shift_id.in_(shift_ids)))
+    return union_all(clients, organisations)
 
 
 def shift_totals(shift_ids):

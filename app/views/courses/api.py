@@ -1,6 +1,7 @@
 """REST API for courses: the course directory (read and write, through the course rules), its
 registrations, registering people, certifying one participant and the economics; an
-organisation's balance."""
+organisation's balance and its payments (under money's payment rules)."""
+from flask import g
 from flask_appbuilder.api import BaseApi, expose, protect
 from flask_babel import lazy_gettext as _l
 
@@ -9,8 +10,9 @@ from app.models.courses import Course, CourseInvitation
 from app.services.courses import (catalogue, certificates, economics, invitations, organisations,
                                   registrations)
 from app.services.platform import DomainError, NotFound
-from app.views.platform.api_support import (DomainErrorsApiMixin, api_action, iso, json_body,
-                                            json_int, money_json)
+from app.views.platform.api_support import (DomainErrorsApiMixin, api_action, idempotent, iso,
+                                            json_body, json_date, json_decimal, json_int,
+                                            json_str, money_json)
 from app.views.platform.base import API_ACTIONS, TesseraModelApi
 from app.views.platform.eager import EagerInterface
 
@@ -220,3 +222,54 @@ class OrganisationBalanceApi(BaseApi):
                        "title": course.title if course else None, **figures.as_dict()}
                       for course, figures in organisations.receivables_by_course(pk)]
         return {"result": {"organisation_id": pk, **balance.as_dict(), "courses": per_course}}
+
+
+class OrganisationPaymentApi(BaseApi):
+    """Money received from an organisation, under money's payment rules (the cashier's open
+    shift, the automatic receipt)."""
+
+    resource_name = "organisationpayment"
+    class_permission_name = "OrganisationPayment"
+    method_permission_name = {"pay": "write"}
+    openapi_spec_tag = "Courses"
+    allow_browser_login = True
+
+    @expose("/", methods=["POST"])
+    @protect()
+    @idempotent
+    @api_action(status=201)
+    def pay(self):
+        """Record an organisation's payment, taken by the caller.
+        ---
+        post:
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [organisation_id, amount]
+                  properties:
+                    organisation_id: {type: integer}
+                    amount: {type: string, example: "150.00"}
+                    course_id: {type: integer}
+                    method: {type: string, enum: [transfer, cash, card]}
+                    paid_on: {type: string, format: date}
+                    note: {type: string}
+          responses:
+            201: {description: "the payment (result), its cash shift and receipt when issued"}
+            400: {description: "refused (message, field)"}
+            404: {description: "no such organisation or course"}
+            409: {description: "no open cash shift while the setting requires one (field shift)"}
+        """
+        payload = json_body()
+        payment = organisations.record_payment(
+            json_int(payload, "organisation_id"), json_decimal(payload, "amount"),
+            paid_on=json_date(payload, "paid_on", required=False),
+            course_id=json_int(payload, "course_id", required=False),
+            method=json_str(payload, "method", required=False, default="transfer", max_length=20),
+            note=json_str(payload, "note", required=False, max_length=250),
+            taken_by_id=g.user.id)
+        return {"result": {"id": payment.id, "organisation_id": payment.organisation_id,
+                           "course_id": payment.course_id, "amount": money_json(payment.amount),
+                           "method": payment.method, "paid_on": iso(payment.paid_on),
+                           "cash_shift_id": payment.cash_shift_id}}

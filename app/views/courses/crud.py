@@ -2,7 +2,7 @@
 goes through the services (``catalogue.validate_course``, ``economics.validate_cost``,
 ``organisations.validate_payment``); the course page, the lists and the organisations' balances
 are hand-written (``pages``), the REST API is in ``api``."""
-from flask import redirect, url_for
+from flask import g, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,8 @@ from wtforms import BooleanField, SelectField
 
 from app.models.courses import Course, CourseCost, CourseDirection, OrganisationPayment
 from app.services.courses import catalogue, economics, organisations
-from app.views.courses.labels import COST_BASIS_LABELS, COST_KIND_LABELS, LABELS
+from app.views.courses.labels import (COST_BASIS_LABELS, COST_KIND_LABELS, LABELS,
+                                      ORGANISATION_METHOD_LABELS)
 from app.views.platform.base import TesseraModelView
 from app.views.platform.eager import EagerInterface
 
@@ -101,11 +102,17 @@ class OrganisationPaymentModelView(TesseraModelView):
                                                  "method", "note"]
     search_columns = ["organisation", "course", "paid_on", "method"]
     base_order = ("paid_on", "desc")
+    add_form_extra_fields = edit_form_extra_fields = {
+        "method": _choice_field(_l("Method"), ORGANISATION_METHOD_LABELS),
+    }
+    formatters_columns = {"method": lambda v: ORGANISATION_METHOD_LABELS.get(v, v)}
 
     def pre_add(self, item):
-        organisations.validate_payment(item)
+        """Money's payment rules: the cashier's open shift, then the automatic receipt."""
+        organisations.take_payment(item, g.user.id)
 
-    pre_update = pre_add
+    def pre_update(self, item):
+        organisations.validate_payment(item)
 
 
 def register(appbuilder):
@@ -132,5 +139,5 @@ def register(appbuilder):
                   label=_l("Course costs"), **category)
     add_menu_view(appbuilder, CourseDirectionModelView, "Course directions", "Courses",
                   icon="fa-list", label=_l("Course directions"), **category)
-    for rest in (api.CourseApi, api.OrganisationBalanceApi):
+    for rest in (api.CourseApi, api.OrganisationBalanceApi, api.OrganisationPaymentApi):
         appbuilder.add_api(rest)

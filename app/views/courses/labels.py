@@ -22,6 +22,8 @@ PAYMENT_TYPE_LABELS = {
     "free": _l("Free"),
 }
 RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
+ORGANISATION_METHOD_LABELS = {"transfer": _l("Bank transfer"), "cash": _l("Cash"),
+                              "card": _l("Card")}
 COST_KIND_LABELS = {"planned": _l("Planned"), "actual": _l("Actual")}
 COST_BASIS_LABELS = {"fixed": _l("Fixed"), "per_participant": _l("Per participant")}
 PERIOD_LABELS = {"upcoming": _l("Upcoming"), "current": _l("Current"), "past": _l("Past")}

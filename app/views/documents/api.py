@@ -25,6 +25,7 @@ def document_json(document):
         "payment_id": document.payment_id, "certificate_id": document.certificate_id,
         "sale_id": document.sale_id, "registration_id": document.course_registration_id,
         "participant_id": document.course_participant_id,
+        "organisation_payment_id": document.organisation_payment_id,
         "period_start": iso(document.period_start), "period_end": iso(document.period_end),
         "created_on": iso(document.created_on), "created_by_id": document.created_by_fk,
         "cancelled_on": iso(document.cancelled_on), "cancel_reason": document.cancel_reason,
@@ -86,6 +87,7 @@ class DocumentApi(BaseApi):
                     sale_id: {type: integer, description: "a shop sale (receipt)"}
                     registration_id: {type: integer, description: "an organisation's course registration (invoice)"}
                     participant_id: {type: integer, description: "a certified course participant (course_certificate)"}
+                    organisation_payment_id: {type: integer, description: "an organisation's payment (receipt)"}
                     subject: {type: object, description: 'or {"type": "client", "id": 12}'}
                     period: {type: object, description: 'or {"start": …, "end": …}'}
                     period_start: {type: string, format: date}
@@ -107,6 +109,8 @@ class DocumentApi(BaseApi):
             sale_id=json_int(payload, "sale_id", required=False),
             registration_id=json_int(payload, "registration_id", required=False),
             participant_id=json_int(payload, "participant_id", required=False),
+            organisation_payment_id=json_int(payload, "organisation_payment_id",
+                                             required=False),
             period_start=json_date(payload, "period_start", required=False),
             period_end=json_date(payload, "period_end", required=False),
             language=payload.get("language") or None)

@@ -23,7 +23,7 @@ from app.views.platform.api_support import arg_date, arg_int
 from app.views.platform.base import add_menu_link, add_menu_view
 
 SUBJECT_NAMES = ("client", "organisation", "payment", "certificate", "sale", "registration",
-                 "participant")
+                 "participant", "organisation_payment")
 CATEGORY = "Documents"
 CATEGORY_LABEL = _l("Documents")
 

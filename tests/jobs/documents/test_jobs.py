@@ -149,7 +149,8 @@ def test_an_automatic_receipt_is_printed_and_emailed_once_after_the_commit(
 
     app.config.update(AUTO_RECEIPTS=True, AUTO_RECEIPT_EMAIL=True)
     try:
-        client = make_client(first_name="Анна", last_name="Պետրոսյան", email="anna@example.com")
+        client = make_client(first_name="Анна", last_name="Պետրոսյան", email="anna@example.com",
+                             consent_email=True)
         payment_id = take_payment(client.id, "42.50", method="card").id
         db.session.commit()
         assert push_committed() == 2

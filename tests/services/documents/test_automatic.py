@@ -79,8 +79,8 @@ def test_a_receipt_for_every_payment_in_its_transaction(db, settings):
 
 def test_the_receipt_email_is_requested_once_when_the_client_has_an_address(db, settings):
     settings(AUTO_RECEIPTS=True, AUTO_RECEIPT_EMAIL=True)
-    with_address = make_client(email="anna@example.com")
-    without = make_client(email=None)
+    with_address = make_client(email="anna@example.com", consent_email=True)
+    without = make_client(email=None, consent_email=True)
     take_payment(with_address.id, "10.00")
     take_payment(without.id, "10.00")
     db.session.commit()
@@ -89,6 +89,33 @@ def test_the_receipt_email_is_requested_once_when_the_client_has_an_address(db, 
         ("requested", "anna@example.com"), (None, None)]
     mails = db.session.scalars(select(JobRecord).where(JobRecord.kind == "document:email")).all()
     assert len(mails) == 1
+
+
+def test_the_receipt_email_honours_the_email_consent_as_mailings_do(db, settings):
+    """No consent, no e-mail (the receipt is still issued); a child's receipt goes to the
+    guardian's address under the child's consent, never to the child's own address."""
+    from tests.factories.clients import make_client as make_card
+
+    settings(AUTO_RECEIPTS=True, AUTO_RECEIPT_EMAIL=True)
+    agreed = make_client(email="yes@example.com", consent_email=True)
+    refused = make_client(email="no@example.com", consent_email=False)
+    child_born = date(date.today().year - 8, 3, 1)
+    child_agreed = make_card(birth_date=child_born, email="kid@example.com", consent_email=True,
+                             guardians=[dict(full_name="Mariam K", relation="mother",
+                                             email="mariam@example.com")], commit=False)
+    child_refused = make_card(birth_date=child_born, consent_email=False,
+                              guardians=[dict(full_name="Davit K", relation="father",
+                                              email="davit@example.com")], commit=False)
+    db.session.flush()
+    for client in (agreed, refused, child_agreed, child_refused):
+        take_payment(client.id, "10.00")
+    db.session.commit()
+    receipts = _documents("receipt")
+    assert [(d.client_id, d.email_status, d.email_to) for d in receipts] == [
+        (agreed.id, "requested", "yes@example.com"), (refused.id, None, None),
+        (child_agreed.id, "requested", "mariam@example.com"), (child_refused.id, None, None)]
+    mails = db.session.scalars(select(JobRecord).where(JobRecord.kind == "document:email")).all()
+    assert len(mails) == 2
 
 
 def test_money_given_back_gets_no_receipt(db, settings):
