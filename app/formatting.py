@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+from babel.numbers import (format_currency, format_decimal, get_currency_precision,
+                           get_currency_symbol)
 from flask import current_app
 from flask_babel import get_locale
 
@@ -43,6 +44,26 @@ def money(amount, currency=None, locale=None):
     locale = locale or _locale()
     text = format_currency(Decimal(amount), currency, locale=locale)
     return text.replace(get_currency_symbol(currency, locale=locale), currency_symbol(currency))
+
+
+def number(value, locale=None):
+    """A number (hours, a percentage, a quantity) as the user's language (or ``locale``)
+    writes it, without trailing zeros: ``Decimal('7.50')`` -> ``7.5`` / ``7,5``;
+    ``1234.5`` -> ``1,234.5`` / ``1 234,5``. Blank for none; a text that is not a number is
+    shown as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    if amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))
+    else:
+        amount = amount.normalize()
+    return format_decimal(amount, locale=locale or _locale(), decimal_quantization=False)
 
 
 def date(value, fmt="medium"):
@@ -111,6 +132,7 @@ def excel_money_format(currency=None, locale=None):
 
 def register(app):
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["fnumber"] = number
     app.jinja_env.filters["fdate"] = date
     app.jinja_env.filters["fdatetime"] = datetime_
     register_values(app)

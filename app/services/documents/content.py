@@ -1,7 +1,9 @@
 """What a document shows: plain values (never model objects) handed to its template, so an
 Admin's template can read the data and nothing else.
 
-Rule. Every document carries its number, kind, date and the centre's requisites from the
+Rule. Numbers a template prints as they are (course hours, a discount) are already written
+as the document's language writes them ("7,5" in Russian); amounts and dates go through the
+``money``/``fdate`` filters, other numbers through ``fnumber``. Every document carries its number, kind, date and the centre's requisites from the
 settings (``CENTRE_*``); the rest depends on its kind (see ``kinds``). A cancelled document
 keeps its content and shows it is cancelled.
 """
@@ -13,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import formatting
 from app.extensions import db
 from app.models.clients import Client
 from app.models.courses import CourseParticipant
@@ -126,7 +129,7 @@ def _sale_values(sale):
         .where(SaleLine.sale_id == sale.id).order_by(SaleLine.id)).all()
     return {
         "id": sale.id, "sold_at": sale.sold_at, "subtotal": to_money(sale.subtotal),
-        "discount_percent": (format(Decimal(sale.discount_percent).normalize(), "f")
+        "discount_percent": (formatting.number(sale.discount_percent)
                              if sale.discount_percent else ""),
         "total": to_money(sale.total),
         "paid": to_money(sale.paid), "returned": sale.status == "returned",
@@ -238,7 +241,7 @@ def document_values(document):
         participant = document.course_participant
         values["course"] = _course_values(participant.course)
         hours = course_hours(participant.course)
-        values["course"]["hours"] = format(hours.normalize(), "f") if hours else ""
+        values["course"]["hours"] = formatting.number(hours) if hours else ""
         values["participant"] = _participant_values(participant)
     if kind == "invoice" and document.course_registration is not None:
         values["course"] = _course_values(document.course_registration.course)

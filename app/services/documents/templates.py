@@ -40,6 +40,7 @@ def environment():
                                             autoescape=True, extensions=["jinja2.ext.i18n"])
         env.install_gettext_callables(gettext, ngettext, newstyle=True)
         env.filters["money"] = formatting.money
+        env.filters["fnumber"] = formatting.number
         env.filters["fdate"] = formatting.date
         env.filters["fdatetime"] = formatting.datetime_
         _ENVIRONMENTS[key] = env
