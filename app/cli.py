@@ -75,11 +75,13 @@ def backup_restore(archive, force):
 
 
 @demo_cli.command("load")
-def demo_load():
+@click.option("--language", type=click.Choice(["en", "ru", "fr", "uk", "hy"]), default=None,
+              help="The language of the directory names (the default language when not given).")
+def demo_load(language):
     """Load a believable demo centre once (safe to run again)."""
     from app.demo import load_demo
 
-    summary = load_demo()
+    summary = load_demo(language)
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
 

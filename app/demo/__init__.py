@@ -21,8 +21,17 @@ DEMO_MODULES = ["app.demo.clients", "app.demo.money", "app.demo.timetable", "app
                 "app.demo.communication", "app.demo.stock", "app.demo.courses", "app.demo.portal"]
 
 
-def load_demo():
-    """Create roles, one login per role (password ``demo``) and each domain's demo records."""
+def load_demo(language=None):
+    """Create roles, one login per role (password ``demo``) and each domain's demo records;
+    the directories (categories, sources, services, plans, rooms…) are named in ``language``
+    (en, ru, fr, uk, hy; the centre's default language when not given)."""
+    from app.demo import names
+
+    with names.speaking(language or names.language()):
+        return _load_demo()
+
+
+def _load_demo():
     sync_roles()
     users = {}
     for username, first, last, role, locale in DEMO_USERS:

@@ -1,5 +1,6 @@
 """Demo clients: ~60 people of all ages (minors with guardians), names in French, Russian,
-Ukrainian, Armenian and English, organisations with contact persons, and the directories.
+Ukrainian, Armenian and English, organisations with contact persons, and the directories
+(named in the demo's language, see ``app.demo.names``; the keys below are their English names).
 Idempotent: records are found by their natural keys (names, card numbers) before creating."""
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.clients import (Client, ClientCategory, ClientSource, ContactPerson, Guardian,
                                 Industry, Organisation, Tag)
+from app.demo import names as demo_names
 from app.services.clients.records import fill_search_fields, normalize_text
 
 CATEGORIES = ["VIP", "Newcomer", "Regular", "Problem"]
@@ -120,15 +122,9 @@ def _guardian_last_name(last, language):
     return last
 
 
-def _directory(model, names):
-    existing = {item.name: item for item in db.session.scalars(select(model))}
-    created = 0
-    for name in names:
-        if name not in existing:
-            existing[name] = model(name=name)
-            db.session.add(existing[name])
-            created += 1
-    return existing, created
+def _directory(model, kind, keys):
+    """``({key: record}, created)``, each record named in the demo's language."""
+    return demo_names.ensure(model, kind, keys)
 
 
 def _birth_date(age, index):
@@ -138,11 +134,11 @@ def _birth_date(age, index):
 
 def load(users):
     """Create the demo directories, organisations and clients that are not there yet."""
-    categories, n_categories = _directory(ClientCategory, CATEGORIES)
+    categories, n_categories = _directory(ClientCategory, "category", CATEGORIES)
     categories["Problem"].warn_at_checkin = True  # seed 003: restrict access for problem clients
-    sources, _ = _directory(ClientSource, SOURCES)
-    industries, _ = _directory(Industry, INDUSTRIES)
-    tags, _ = _directory(Tag, TAGS)
+    sources, _ = _directory(ClientSource, "source", SOURCES)
+    industries, _ = _directory(Industry, "industry", INDUSTRIES)
+    tags, _ = _directory(Tag, "tag", TAGS)
     db.session.flush()
     organisations = {o.short_name: o for o in db.session.scalars(select(Organisation))}
     new_organisations = 0

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.demo import names as demo_names
 from app.extensions import db
 from app.models.clients import Client, Organisation
 from app.models.courses import Course, CourseDirection
@@ -18,25 +19,26 @@ from app.services.courses import (attendance, calls, catalogue, certificates, ec
                                   organisations, plans)
 from app.services.courses import registrations
 
-DIRECTIONS = ["Médecine / Healthcare", "Банковское дело", "Management", "Կրթություն"]
+# directions, the room and the service are named in the demo's language (``app.demo.names``)
+DIRECTIONS = ["Healthcare", "Banking", "Management", "Education"]
 LECTURERS = [  # name, position, titles, phone
     ("Dr Nune Avetisyan", "Lecturer", "MD, PhD, first-aid trainer (ERC)", "+374 10 20 30 40"),
     ("Игорь Лебедев", "Преподаватель", "к.э.н., сертифицированный специалист ПОД/ФТ",
      "+7 495 765-43-21"),
     ("Claire Fontaine", "Formatrice", "Coach certifiée ICF", "+33 1 45 67 89 00"),
 ]
-ROOM = ("Salle de formation", 24)
-SERVICE = "Séminaires / Seminars"
+ROOM = ("Training room", 24)
+SERVICE = "Seminars"
 # title, direction, lecturer, start offset (days), days, price, organisation price, min, max,
 # planned participants, series, audience, [(organisation, people, payment type)]
 COURSES = [
-    ("Premiers secours en entreprise", "Médecine / Healthcare", "Dr Nune Avetisyan", -40, 2,
+    ("Premiers secours en entreprise", "Healthcare", "Dr Nune Avetisyan", -40, 2,
      "180.00", "150.00", 4, 16, 8, "PS", "Salariés désignés secouristes",
      [("Solutions Lumière", 2, "paid"), ("Ararat Med", 2, "guarantee")]),
-    ("Финансовый мониторинг (115-ФЗ)", "Банковское дело", "Игорь Лебедев", -1, 3,
+    ("Финансовый мониторинг (115-ФЗ)", "Banking", "Игорь Лебедев", -1, 3,
      "250.00", "220.00", 3, 12, 6, "FM", "Сотрудники службы контроля банков",
      [("Банк Восход", 3, "later")]),
-    ("Բժշկական էթիկա / Medical ethics", "Médecine / Healthcare", "Dr Nune Avetisyan", 5, 1,
+    ("Բժշկական էթիկա / Medical ethics", "Healthcare", "Dr Nune Avetisyan", 5, 1,
      "90.00", None, 5, 20, 10, "ME", "Clinic staff",
      [("Ararat Med", 1, "paid")]),
     ("Leadership pour chefs d'équipe", "Management", "Claire Fontaine", 21, 2,
@@ -80,12 +82,14 @@ CALL_NOTES = ["Rappeler après la réunion budgétaire", "Просили при�
 
 
 def load(users):
-    directions = {name: _get_or_add(CourseDirection, "name", name) for name in DIRECTIONS}
+    directions, _ = demo_names.ensure(CourseDirection, "direction", DIRECTIONS)
     lecturers = {name: _get_or_add(Employee, "full_name", name, position=position, titles=titles,
                                    phone=phone, active=True)
                  for name, position, titles, phone in LECTURERS}
-    room = _get_or_add(Room, "name", ROOM[0], capacity=ROOM[1], active=True)
-    service = _get_or_add(Service, "name", SERVICE, single_visit_price=Decimal("0"), active=True)
+    room = demo_names.ensure(Room, "room", [ROOM[0]], lambda key, name: Room(
+        name=name, capacity=ROOM[1], active=True))[0][ROOM[0]]
+    service = demo_names.ensure(Service, "service", [SERVICE], lambda key, name: Service(
+        name=name, single_visit_price=Decimal("0"), active=True))[0][SERVICE]
     manager = users.get("manager")
     existing = set(db.session.scalars(select(Course.title)))
     today = date.today()

@@ -1,12 +1,15 @@
 """Demo sales: services, plans (incl. "gym + pool"), discounts, passes for the demo clients —
 some running out, some with debts — payments, bonus points and gift certificates.
-Idempotent: services, plans and certificates are found by name/code; passes are sold only to
+Services, plans and discounts are named in the demo's language (``app.demo.names``; the keys
+below are their English names). Idempotent: services, plans and certificates are found by
+name (in any language) or code; passes are sold only to
 clients who have none yet."""
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.demo import names as demo_names
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import Discount, GiftCertificate, Pass, PassPlan, Service
@@ -16,26 +19,26 @@ from app.services.money import passes as service
 from app.services.money.payments import debts
 
 SERVICES = [
-    # name, single visit price, min age, max age
+    # key, single visit price, min age, max age
     ("Gym", "15.00", 16, None),
     ("Pool", "12.00", None, None),
     ("Yoga", "14.00", 14, None),
-    ("Danse enfants", "10.00", 4, 12),
-    ("Английский язык", "20.00", 7, None),
-    ("Шахи", "9.00", 6, None),
-    ("Պար (Armenian dance)", "11.00", 6, None),
+    ("Kids' dance", "10.00", 4, 12),
+    ("English", "20.00", 7, None),
+    ("Chess", "9.00", 6, None),
+    ("Armenian dance", "11.00", 6, None),
 ]
 
 PLANS = [
-    # name, services, sessions, days, window, price, freezes, freeze days
+    # key, services, sessions, days, window, price, freezes, freeze days
     ("Gym 12", ["Gym"], 12, 30, "any", "120.00", 1, 7),
     ("Gym unlimited", ["Gym"], None, 30, "any", "160.00", 2, 14),
     ("Gym + pool 16", ["Gym", "Pool"], 16, 45, "any", "210.00", 2, 14),
     ("Morning pool 8", ["Pool"], 8, 30, "morning", "70.00", 1, 7),
     ("Yoga evening 10", ["Yoga"], 10, 60, "evening", "110.00", 1, 10),
     # any time: the kids' class meets on Wednesday afternoon and Saturday morning
-    ("Danse enfants 8", ["Danse enfants"], 8, 30, "any", "64.00", 1, 7),
-    ("Английский — курс 24", ["Английский язык"], 24, 90, "any", "360.00", 2, 21),
+    ("Kids' dance 8", ["Kids' dance"], 8, 30, "any", "64.00", 1, 7),
+    ("English course 24", ["English"], 24, 90, "any", "360.00", 2, 21),
 ]
 
 DISCOUNTS = [("Spring offer", "Gym + pool 16", "10")]
@@ -43,48 +46,49 @@ CERTIFICATES = [("DEMO-GIFT-50", "50.00"), ("DEMO-GIFT-100", "100.00")]
 
 
 def _services():
-    existing = {s.name: s for s in db.session.scalars(select(Service))}
-    created = 0
-    for name, price, min_age, max_age in SERVICES:
-        if name not in existing:
-            existing[name] = Service(name=name, single_visit_price=Decimal(price),
-                                     min_age=min_age, max_age=max_age, active=True)
-            db.session.add(existing[name])
-            created += 1
-    db.session.flush()
-    return existing, created
+    """``({key: service}, created)``."""
+    terms = {key: (price, min_age, max_age) for key, price, min_age, max_age in SERVICES}
+
+    def make(key, name):
+        price, min_age, max_age = terms[key]
+        return Service(name=name, single_visit_price=Decimal(price), min_age=min_age,
+                       max_age=max_age, active=True)
+
+    return demo_names.ensure(Service, "service", list(terms), make)
 
 
 def _plans(services):
-    existing = {p.name: p for p in db.session.scalars(select(PassPlan))}
+    existing = demo_names.existing(PassPlan, "plan")
     created = 0
-    for name, names, sessions, days, window, price, freezes, freeze_days in PLANS:
-        if name in existing:
+    for key, names, sessions, days, window, price, freezes, freeze_days in PLANS:
+        if key in existing:
             continue
-        plan = PassPlan(name=name, services=[services[n] for n in names], sessions=sessions,
+        plan = PassPlan(name=demo_names.name("plan", key), services=[services[n] for n in names], sessions=sessions,
                         validity_days=days, time_window=window, price=Decimal(price),
                         freezes_allowed=freezes, freeze_days_allowed=freeze_days,
                         low_balance_threshold=2, active=True)
         pass_plans.validate_plan(plan)
         db.session.add(plan)
-        existing[name] = plan
+        existing[key] = plan
         created += 1
     db.session.flush()
-    for name, plan_name, percent in DISCOUNTS:
-        if db.session.scalar(select(Discount.id).where(Discount.name == name)) is None:
-            db.session.add(Discount(name=name, plan_id=existing[plan_name].id,
-                                    percent=Decimal(percent), active=True))
+    discounts = demo_names.existing(Discount, "discount")
+    for key, plan_key, percent in DISCOUNTS:
+        if key not in discounts:
+            db.session.add(Discount(name=demo_names.name("discount", key),
+                                    plan_id=existing[plan_key].id, percent=Decimal(percent),
+                                    active=True))
     return existing, created
 
 
 def _pick_plan(client, plans, index):
     age = client.age()
     if age is not None and age <= 12:
-        return plans["Danse enfants 8"]
+        return plans["Kids' dance 8"]
     if age is not None and age < 16:
-        return plans["Английский — курс 24"]
+        return plans["English course 24"]
     order = ["Gym 12", "Gym + pool 16", "Yoga evening 10", "Gym unlimited", "Morning pool 8",
-             "Английский — курс 24"]
+             "English course 24"]
     return plans[order[index % len(order)]]
 
 

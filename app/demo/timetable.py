@@ -1,9 +1,12 @@
 """Demo timetable: rooms, instructors (Aram Petrosyan is the demo login "instructor"), groups
-with demo clients, weekly patterns, lessons a week back and a week ahead (the past ones held)."""
+with demo clients, weekly patterns, lessons a week back and a week ahead (the past ones held).
+Rooms are named in the demo's language (``app.demo.names``; the keys below are their English
+names), as are the services the groups follow (keys of ``app.demo.money.SERVICES``)."""
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from app.demo import names as demo_names
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import LIVE_STATUSES, Pass, Service, pass_plan_service
@@ -13,8 +16,8 @@ from app.services.timetable.attendance import mark_attendance
 from app.services.platform import DomainError
 from app.services.timetable.lessons import generate_lessons
 
-ROOMS = [("Grande salle", 25), ("Зал йоги", 15), ("Бассейн / Pool", 30), ("Studio danse", 20),
-         ("Դասասենյակ 1", 12)]
+ROOMS = [("Main hall", 25), ("Yoga room", 15), ("Pool", 30), ("Dance studio", 20),
+         ("Classroom 1", 12)]
 INSTRUCTORS = [  # name, position, demo login
     ("Aram Petrosyan", "Yoga instructor", "instructor"),
     ("Élodie Bernard", "Professeure de danse", None),
@@ -25,18 +28,18 @@ INSTRUCTORS = [  # name, position, demo login
 ]
 # group, service, room, instructor, capacity, [(weekday, start, minutes)]
 GROUPS = [
-    ("Yoga du soir", "Yoga", "Зал йоги", "Aram Petrosyan", 14, [(0, "18:30", 75), (3, "18:30", 75)]),
-    ("Yoga du matin", "Yoga", "Зал йоги", "Aram Petrosyan", 12, [(1, "08:00", 60), (4, "08:00", 60)]),
-    ("Danse enfants — mercredi", "Danse enfants", "Studio danse", "Élodie Bernard", 12,
+    ("Yoga du soir", "Yoga", "Yoga room", "Aram Petrosyan", 14, [(0, "18:30", 75), (3, "18:30", 75)]),
+    ("Yoga du matin", "Yoga", "Yoga room", "Aram Petrosyan", 12, [(1, "08:00", 60), (4, "08:00", 60)]),
+    ("Danse enfants — mercredi", "Kids' dance", "Dance studio", "Élodie Bernard", 12,
      [(2, "14:00", 60), (5, "10:00", 60)]),
-    ("Английский B1", "Английский язык", "Դասասենյակ 1", "Мария Иванова", 10,
+    ("Английский B1", "English", "Classroom 1", "Мария Иванова", 10,
      [(0, "17:00", 90), (2, "17:00", 90)]),
-    ("Шахи для початківців", "Шахи", "Դասասենյակ 1", "Олександр Шевченко", 10,
+    ("Шахи для початківців", "Chess", "Classroom 1", "Олександр Шевченко", 10,
      [(1, "16:00", 60), (3, "16:00", 60)]),
-    ("Պար — ավանդական", "Պար (Armenian dance)", "Studio danse", "Նարինե Գրիգորյան", 16,
+    ("Պար — ավանդական", "Armenian dance", "Dance studio", "Նարինե Գրիգորյան", 16,
      [(1, "19:00", 90), (4, "19:00", 90)]),
-    ("Aquagym", "Pool", "Бассейн / Pool", "Sophie Laurent", 20, [(0, "09:00", 45), (2, "09:00", 45),
-                                                               (5, "11:00", 45)]),
+    ("Aquagym", "Pool", "Pool", "Sophie Laurent", 20, [(0, "09:00", 45), (2, "09:00", 45),
+                                                     (5, "11:00", 45)]),
 ]
 
 
@@ -87,8 +90,9 @@ def _members_for(service, capacity, taken):
 
 def load(users):
     today = date.today()
-    rooms, new_rooms = _by_name(Room, "name", [r for r, _ in ROOMS],
-                                lambda n: Room(name=n, capacity=dict(ROOMS)[n], active=True))
+    rooms, new_rooms = demo_names.ensure(
+        Room, "room", [r for r, _ in ROOMS],
+        lambda key, name: Room(name=name, capacity=dict(ROOMS)[key], active=True))
     login_ids = {name: users[login].id for name, _, login in INSTRUCTORS
                  if login and login in users}
     staff, new_staff = _by_name(
@@ -96,7 +100,7 @@ def load(users):
         lambda n: Employee(full_name=n, position={i[0]: i[1] for i in INSTRUCTORS}[n],
                            hire_date=date(today.year - 2, 9, 1), user_id=login_ids.get(n),
                            active=True))
-    services = {s.name: s for s in db.session.scalars(select(Service))}
+    services = demo_names.existing(Service, "service")
     new_groups = new_members = 0
     taken = set()
     for name, service_name, room, instructor, capacity, slots in GROUPS:
