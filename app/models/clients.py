@@ -184,6 +184,26 @@ class Client(AuditMixin, Model):
         url = url_for("ClientCardView.card", client_id=self.id)
         return Markup('<a href="%s">%s</a>') % (url, escape(self.full_name))
 
+    @property
+    def initials(self):
+        """The first letters of the first and last names ("AP"), for a photo's placeholder."""
+        return "".join((part or "").strip()[:1] for part in (self.first_name, self.last_name)
+                       ).upper()
+
+    @property
+    def photo_thumb(self):
+        """A small photo for lists (served by the client card's photo route), or a placeholder
+        with the initials; made from the row's own columns (no query)."""
+        from flask import url_for
+        from markupsafe import Markup, escape
+
+        if self.photo:
+            url = url_for("ClientCardView.photo", client_id=self.id)
+            return Markup('<img class="client-thumb" src="%s" alt="%s" loading="lazy">') % (
+                url, escape(self.full_name))
+        return Markup('<span class="client-thumb client-thumb-empty" aria-hidden="true">%s'
+                      '</span>') % escape(self.initials)
+
     def __repr__(self):
         return self.full_name
 

@@ -5,7 +5,7 @@ The order here is the order of the menu.
 import importlib
 
 DOMAIN_VIEW_MODULES = [
-    "app.views.platform.jobs", "app.views.platform.health",
+    "app.views.platform.jobs", "app.views.platform.health", "app.views.platform.favicon",
     "app.views.audit.log",
     "app.views.platform.security_events", "app.views.platform.openapi",
     "app.views.clients.crud",

@@ -70,6 +70,7 @@ LABELS = {
     "guardian_email": _l("Guardian: email"),
     "allow_duplicate": _l("Save even if the phone or email already exists"),
     "card_link": _l("Name"),
+    "photo_thumb": _l("Photo"),
     "created_by": _l("Created by"),
     "created_on": _l("Created on"),
     "changed_by": _l("Changed by"),
@@ -164,7 +165,7 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     add_title = _l("New client")
     edit_title = _l("Edit client")
     label_columns = LABELS
-    list_columns = ["card_link", "birth_date", "age_category", "phone", "email", "card_number",
+    list_columns = ["photo_thumb", "card_link", "birth_date", "age_category", "phone", "email", "card_number",
                     "category", "manager", "organisation", "medical_notes"]
     order_columns = ["birth_date", "phone", "email", "card_number", "medical_notes"]
     show_columns = ["full_name", "birth_date", "age_category", "gender", "phone", "email",
