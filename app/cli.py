@@ -174,8 +174,9 @@ def translate_import(path, overwrite):
 
 @translate_cli.command("check")
 def translate_check():
-    """List untranslated or fuzzy entries; exit 1 when any language has gaps."""
-    from app.services.platform import translations
+    """List untranslated or fuzzy entries, placeholder mismatches and glossary violations;
+    exit 1 when any language has one."""
+    from app.services.platform import glossary, translations
 
     gaps = translations.gaps()
     failed = False
@@ -187,7 +188,12 @@ def translate_check():
         click.echo(f"{lang}: {len(problems)} placeholder mismatches")
         for msgid, why, string in problems[:50]:
             click.echo(f"    {why}: {msgid!r} -> {string!r}")
-        failed = failed or bool(missing) or bool(problems)
+        violations = glossary.glossary_violations(lang)
+        click.echo(f"{lang}: {len(violations)} glossary violations")
+        for found in violations[:50]:
+            click.echo(f"    {found['msgid']!r}: {found['term']!r} is {found['expected']!r}, "
+                       f"not {found['found']!r}")
+        failed = failed or bool(missing) or bool(problems) or bool(violations)
     if failed:
         sys.exit(1)
 
