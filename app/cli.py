@@ -174,8 +174,8 @@ def translate_import(path, overwrite):
 
 @translate_cli.command("check")
 def translate_check():
-    """List untranslated or fuzzy entries, placeholder mismatches and glossary violations;
-    exit 1 when any language has one."""
+    """List untranslated or fuzzy entries, placeholder mismatches, glossary violations and
+    translations identical to English outside the allow-list; exit 1 when any language has one."""
     from app.services.platform import glossary, translations
 
     gaps = translations.gaps()
@@ -193,7 +193,11 @@ def translate_check():
         for found in violations[:50]:
             click.echo(f"    {found['msgid']!r}: {found['term']!r} is {found['expected']!r}, "
                        f"not {found['found']!r}")
-        failed = failed or bool(missing) or bool(problems) or bool(violations)
+        identical = translations.identical_to_english(lang)
+        click.echo(f"{lang}: {len(identical)} identical to English (not in allowed_words.txt)")
+        for msgid in identical[:50]:
+            click.echo(f"    {msgid!r}")
+        failed = failed or bool(missing) or bool(problems) or bool(violations) or bool(identical)
     if failed:
         sys.exit(1)
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +22,7 @@ from app.views.platform.api_support import arg_date
 MESSAGE_STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"),
                          "failed": _l("Failed"), "skipped": _l("Skipped")}
 MAILING_STATUS_LABELS = {"draft": _l("Draft"), "sending": _l("Sending"), "done": _l("Done")}
-TASK_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done"), "problem": _l("Problem")}
+TASK_STATUS_LABELS = {"open": _p("task status", "Open"), "done": _l("Done"), "problem": _l("Problem")}
 
 
 def _can(action_name, resource):
