@@ -30,6 +30,7 @@ LABELS = {
 CHANNEL_CHOICES = [("email", _l("Email")), ("sms", _l("SMS"))]
 TASK_STATUS_CHOICES = [("open", _p("task status", "Open")), ("done", _l("Done")), ("problem", _l("Problem"))]
 RESULT_KIND_CHOICES = [("answer", _l("Answer")), ("refusal", _l("Refusal reason"))]
+RESULT_KIND_LABELS = dict(RESULT_KIND_CHOICES)  # the list and show pages label the codes
 
 
 def _language_choices():
@@ -74,7 +75,7 @@ class MessageTemplateModelView(TesseraModelView):
     }
     description_columns = {
         "body": _l("Placeholders: %(names)s",
-                   names=", ".join("{%s}" % n for n in template_service.PLACEHOLDERS)),
+                   names=", ".join("<code>{%s}</code>" % n for n in template_service.PLACEHOLDERS)),
     }
 
     method_permission_name = {**MODELVIEW_ACTIONS, "preview": "read"}

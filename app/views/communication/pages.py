@@ -9,6 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import formatting
 from app.extensions import db
 from app.models.communication import Mailing, MessageTemplate
 from app.security import role_can
@@ -121,7 +122,7 @@ def _segment_choices():
         "tag_id": rows(Tag, Tag.name),
         "manager_id": [(r[0], f"{r[1]} {r[2]}") for r in db.session.execute(
             select(User.id, User.first_name, User.last_name).order_by(User.last_name))],
-        "pass_status": [(s, s) for s in PASS_STATUSES],
+        "pass_status": [(s, formatting.value(s)) for s in PASS_STATUSES],
         "templates": db.session.execute(
             select(MessageTemplate.name, MessageTemplate.channel).distinct()
             .where(MessageTemplate.active.is_(True))
