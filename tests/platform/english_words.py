@@ -3,7 +3,8 @@
 A word counts as English when it is a word of our source strings (the msgids of
 translations/messages.pot, FAB's included) or a raw Python value (None, True, False), and the
 language's own translations do not use it (French shares many words with English: "Date",
-"Total"), and it is not allowed (translations/allowed_words.txt: names, units, brands). Data is
+"Total"), and it is not allowed (translations/allowed_words.txt: its common lines and the
+language's section; names, units, brands). Data is
 not interface: the words of the rows in the database (client names, product names…) are allowed
 too, so the test needs no page-specific list and new pages are covered as they are added.
 """
