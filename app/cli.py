@@ -176,8 +176,9 @@ def translate_import(path, overwrite):
 
 @translate_cli.command("check")
 def translate_check():
-    """List untranslated or fuzzy entries; exit 1 when any language has gaps."""
-    from app.services.platform import translations
+    """List untranslated or fuzzy entries, placeholder mismatches, glossary violations and
+    translations identical to English outside the allow-list; exit 1 when any language has one."""
+    from app.services.platform import glossary, translations
 
     gaps = translations.gaps()
     failed = False
@@ -189,7 +190,16 @@ def translate_check():
         click.echo(f"{lang}: {len(problems)} placeholder mismatches")
         for msgid, why, string in problems[:50]:
             click.echo(f"    {why}: {msgid!r} -> {string!r}")
-        failed = failed or bool(missing) or bool(problems)
+        violations = glossary.glossary_violations(lang)
+        click.echo(f"{lang}: {len(violations)} glossary violations")
+        for found in violations[:50]:
+            click.echo(f"    {found['msgid']!r}: {found['term']!r} is {found['expected']!r}, "
+                       f"not {found['found']!r}")
+        identical = translations.identical_to_english(lang)
+        click.echo(f"{lang}: {len(identical)} identical to English (not in allowed_words.txt)")
+        for msgid in identical[:50]:
+            click.echo(f"    {msgid!r}")
+        failed = failed or bool(missing) or bool(problems) or bool(violations) or bool(identical)
     if failed:
         sys.exit(1)
 

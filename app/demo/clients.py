@@ -16,7 +16,7 @@ from app.services.clients.records import fill_search_fields, normalize_text
 CATEGORIES = ["VIP", "Newcomer", "Regular", "Problem"]
 SOURCES = ["Website", "Friends", "Social networks", "Flyer", "Walk-in", "Partner company"]
 INDUSTRIES = ["IT", "Banking", "Healthcare", "Education", "Retail", "Manufacturing"]
-TAGS = ["morning", "evening", "family", "corporate"]
+TAGS = ["Morning", "Evening", "Family", "Corporate"]  # names, as a centre writes them
 
 ORGANISATIONS = [
     ("Solutions Lumière", "Solutions Lumière SARL", "FR40123456789", "IT",

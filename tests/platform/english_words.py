@@ -3,7 +3,8 @@
 A word counts as English when it is a word of our source strings (the msgids of
 translations/messages.pot, FAB's included) or a raw Python value (None, True, False), and the
 language's own translations do not use it (French shares many words with English: "Date",
-"Total"), and it is not allowed (translations/allowed_words.txt: names, units, brands). Data is
+"Total"), and it is not allowed (translations/allowed_words.txt: its common lines and the
+language's section; names, units, brands). Data is
 not interface: the words of the rows in the database (client names, product names…) are allowed
 too, so the test needs no page-specific list and new pages are covered as they are added.
 """
@@ -21,7 +22,6 @@ ATTRS_SHOWN = re.compile(r'\b(?:title|placeholder|aria-label|data-confirm|alt)="
 TAG = re.compile(r"<[^>]+>")
 CODE = re.compile(r"^[a-z0-9_]+$")
 RAW_VALUES = {"none", "true", "false", "nan"}
-ALLOWED_FILE = os.path.join(translations.TRANSLATIONS, "allowed_words.txt")
 
 
 def _read(path, locale=None):
@@ -33,15 +33,9 @@ def _words(text):
     return {w.lower().strip("'") for w in WORD.findall(text or "")}
 
 
-def allowed_words():
-    words = set()
-    if os.path.exists(ALLOWED_FILE):
-        with open(ALLOWED_FILE, encoding="utf-8") as handle:
-            for line in handle:
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    words |= _words(line)
-    return words
+def allowed_words(lang=None):
+    """The allow-list's words for ``lang`` (its common lines and the language's section)."""
+    return translations.allowed_words(lang)
 
 
 def english_vocabulary(lang):
@@ -56,7 +50,7 @@ def english_vocabulary(lang):
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
         for string in strings:
             own |= _words(string)
-    return (source | RAW_VALUES) - own - allowed_words()
+    return (source | RAW_VALUES) - own - allowed_words(lang)
 
 
 def visible_text(page):

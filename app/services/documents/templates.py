@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import force_locale, gettext, lazy_gettext as _l, ngettext
+from flask_babel import force_locale, gettext, lazy_gettext as _l, ngettext, npgettext, pgettext
 from jinja2 import FileSystemLoader, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy import select
@@ -38,7 +38,8 @@ def environment():
     if env is None:
         env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(print_folder()),
                                             autoescape=True, extensions=["jinja2.ext.i18n"])
-        env.install_gettext_callables(gettext, ngettext, newstyle=True)
+        env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,
+                                        npgettext=npgettext)
         env.filters["money"] = formatting.money
         env.filters["fnumber"] = formatting.number
         env.filters["fdate"] = formatting.date

@@ -307,3 +307,60 @@ def gaps():
             if message.id and (not _translated(message) or "fuzzy" in message.flags)
         ]
     return result
+
+
+ALLOWED_WORDS_FILE = "allowed_words.txt"
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NOT_TEXT = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[sdif]|\{\w*\}|<[^>]+>")
+
+
+def allowed_entries(lang=None, folder=None):
+    """The lines of ``translations/allowed_words.txt`` that apply to ``lang``: those before any
+    ``[code]`` header apply to every language, those under ``[fr]`` to French only (``None``:
+    the common lines). ``#`` starts a comment."""
+    path = os.path.join(folder or TRANSLATIONS, ALLOWED_WORDS_FILE)
+    entries, section = [], None
+    if not os.path.exists(path):
+        return entries
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.split("#", 1)[0].strip()
+            header = re.fullmatch(r"\[(\w+)\]", line)
+            if header:
+                section = header.group(1)
+            elif line and section in (None, lang):
+                entries.append(line)
+    return entries
+
+
+def allowed_words(lang=None, folder=None):
+    """The words (lower-case) that may read as in English in ``lang``: names, units, codes."""
+    words = set()
+    for entry in allowed_entries(lang, folder):
+        words |= {word.lower() for word in _LETTERS.findall(entry)}
+    return words
+
+
+def identical_to_english(lang, folder=None):
+    """Rule: a translation may equal its English source only when every word of the source is
+    on the language's allow-list (translations/allowed_words.txt: brand names, units, codes such
+    as "PDF", "OpenID"; French words spelt as in English under ``[fr]``), or the source has no
+    word at all. Returns the msgids whose translation (any plural form) is the English outside
+    that list."""
+    allowed = allowed_words(lang, folder)
+    catalog = _read(os.path.join(folder or TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"),
+                    lang)
+    found = []
+    for message in catalog:
+        if not message.id or not _translated(message):
+            continue
+        ids = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+        strings = list(message.string) if isinstance(message.string, (list, tuple)) \
+            else [message.string]
+        if not any(string.strip() in {msgid.strip() for msgid in ids} for string in strings):
+            continue
+        words = {word.lower() for msgid in ids
+                 for word in _LETTERS.findall(_NOT_TEXT.sub(" ", msgid))}
+        if words - allowed:
+            found.append(ids[0])
+    return found

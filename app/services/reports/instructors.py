@@ -1,5 +1,5 @@
 """The instructors' league table: enrolments, drop-outs, lessons held, hours, revenue, profit."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import and_, case, func, or_, select
 
 from app.models.passes import SessionWriteOff
@@ -112,7 +112,7 @@ register(Report(
         Col("enrolments", _l("Enrolments"), INT),
         Col("dropouts", _l("Drop-outs"), INT),
         Col("lessons", _l("Lessons"), INT),
-        Col("held", _l("Held"), INT),
+        Col("held", _p("lessons count", "Held"), INT),
         Col("held_share", _l("Share held"), PERCENT),
         Col("hours", _l("Hours"), NUMBER),
         Col("revenue", _l("Revenue"), MONEY),

@@ -1,7 +1,7 @@
 """Money reports: revenue received, debts with their age, passes running out."""
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from app.models.clients import Client
@@ -52,7 +52,7 @@ register(Report(
         Col("method", _l("Method"), TEXT, 16),
         Col("payments", _l("Payments"), INT),
         Col("received", _l("Received"), MONEY),
-        Col("refunded", _l("Refunded"), MONEY),
+        Col("refunded", _p("money", "Refunded"), MONEY),
         Col("net", _l("Net"), MONEY),
     ),
     query=revenue_query,

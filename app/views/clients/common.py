@@ -12,6 +12,7 @@ from app.models.clients import Client, Organisation
 from app.services.clients.records import can_edit_medical, can_see_medical, digits_only
 from app.services.clients.scope import request_client_condition
 from app.services.clients.search import _like, _organisation_match, client_search_condition
+from app.views.platform.base import label_blank_choices
 from app.views.platform.eager import EagerInterface as BaseEagerInterface
 
 
@@ -100,6 +101,8 @@ class RestrictedFieldsMixin:
                 self.label_columns, self._without(self._full("edit_columns")),
                 self.description_columns, self.validators_columns, self.edit_form_extra_fields,
                 self.edit_form_query_rel_fields))
+            label_blank_choices(self.__dict__["_restricted_add_form"],
+                                self.__dict__["_restricted_edit_form"])
 
 
 class RestrictedFieldsApiMixin(RestrictedFieldsMixin):

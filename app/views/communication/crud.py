@@ -5,7 +5,7 @@ template preview) in ``app.views.communication.pages``."""
 from flask import g, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from wtforms import BooleanField, SelectField
 
 from app.models.communication import Call, Mailing, Message, MessageTemplate, Task, TaskResult
@@ -28,8 +28,9 @@ LABELS = {
     "duration_seconds": _l("Duration (seconds)"), "task": _l("Task"),
 }
 CHANNEL_CHOICES = [("email", _l("Email")), ("sms", _l("SMS"))]
-TASK_STATUS_CHOICES = [("open", _l("Open")), ("done", _l("Done")), ("problem", _l("Problem"))]
+TASK_STATUS_CHOICES = [("open", _p("task status", "Open")), ("done", _l("Done")), ("problem", _l("Problem"))]
 RESULT_KIND_CHOICES = [("answer", _l("Answer")), ("refusal", _l("Refusal reason"))]
+RESULT_KIND_LABELS = dict(RESULT_KIND_CHOICES)  # the list and show pages label the codes
 
 
 def _language_choices():
@@ -74,7 +75,7 @@ class MessageTemplateModelView(TesseraModelView):
     }
     description_columns = {
         "body": _l("Placeholders: %(names)s",
-                   names=", ".join("{%s}" % n for n in template_service.PLACEHOLDERS)),
+                   names=", ".join("<code>{%s}</code>" % n for n in template_service.PLACEHOLDERS)),
     }
 
     method_permission_name = {**MODELVIEW_ACTIONS, "preview": "read"}

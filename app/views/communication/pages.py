@@ -5,10 +5,11 @@ from datetime import date
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import formatting
 from app.extensions import db
 from app.models.communication import Mailing, MessageTemplate
 from app.security import role_can
@@ -22,7 +23,7 @@ from app.views.platform.api_support import arg_date
 MESSAGE_STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"),
                          "failed": _l("Failed"), "skipped": _l("Skipped")}
 MAILING_STATUS_LABELS = {"draft": _l("Draft"), "sending": _l("Sending"), "done": _l("Done")}
-TASK_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done"), "problem": _l("Problem")}
+TASK_STATUS_LABELS = {"open": _p("task status", "Open"), "done": _l("Done"), "problem": _l("Problem")}
 
 
 def _can(action_name, resource):
@@ -121,7 +122,7 @@ def _segment_choices():
         "tag_id": rows(Tag, Tag.name),
         "manager_id": [(r[0], f"{r[1]} {r[2]}") for r in db.session.execute(
             select(User.id, User.first_name, User.last_name).order_by(User.last_name))],
-        "pass_status": [(s, s) for s in PASS_STATUSES],
+        "pass_status": [(s, formatting.value(s)) for s in PASS_STATUSES],
         "templates": db.session.execute(
             select(MessageTemplate.name, MessageTemplate.channel).distinct()
             .where(MessageTemplate.active.is_(True))

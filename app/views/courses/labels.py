@@ -1,5 +1,5 @@
 """Translated labels of the courses domain's columns and choices."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 LABELS = {
     "title": _l("Title"), "direction": _l("Direction"), "starts_on": _l("Starts"),
@@ -18,7 +18,7 @@ LABELS = {
     "method": _l("Method"), "note": _l("Note"),
 }
 PAYMENT_TYPE_LABELS = {
-    "paid": _l("Paid"), "guarantee": _l("Guarantee letter"), "later": _l("Pay later"),
+    "paid": _p("payment terms", "Paid"), "guarantee": _l("Guarantee letter"), "later": _l("Pay later"),
     "free": _l("Free"),
 }
 RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}

@@ -1,9 +1,9 @@
 """Translated labels of the sales pages, shared by the views, the API and the hand-written pages."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 STATUS_LABELS = {
     "active": _l("Active"), "frozen": _l("Frozen"), "expired": _l("Expired"),
-    "used_up": _l("Used up"), "refunded": _l("Refunded"),
+    "used_up": _l("Used up"), "refunded": _p("pass status", "Refunded"),
 }
 WINDOW_LABELS = {
     "any": _l("Any time"), "morning": _l("Morning"), "day": _l("Day"), "evening": _l("Evening"),

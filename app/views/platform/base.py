@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, request
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.exceptions import FABException
+from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, \
     get_page_size_args
 from flask_babel import lazy_gettext as _l
@@ -28,6 +29,7 @@ RELATED_ID_MESSAGE = _l("The id of an existing record is expected here.")
 RELATED_LIST_MESSAGE = _l("A list of ids of existing records is expected here.")
 RELATED_MISSING_MESSAGE = _l("No record has this id.")
 MAX_DB_INTEGER = 2**31 - 1
+BLANK_CHOICE = _l("— not set —")
 INTEGRITY_MESSAGE = _l("This would duplicate or break a link to another record; nothing was saved.")
 
 # msgids built at start-up ("Add Tag", "Created By"): `flask translate extract` adds them.
@@ -76,6 +78,19 @@ def audited_field_messages():
     return messages
 
 
+def label_blank_choices(*forms):
+    """FAB's related-record pickers offer an empty choice with no text, which WTForms 3.3
+    renders as its value, "__None": give the empty choice of every such field a label."""
+    for form in forms:
+        for name in dir(form or ()):
+            unbound = getattr(form, name, None)
+            field_class = getattr(unbound, "field_class", None)
+            if isinstance(field_class, type) and issubclass(field_class, QuerySelectField) \
+                    and not unbound.kwargs.get("blank_text"):
+                unbound.kwargs["blank_text"] = BLANK_CHOICE
+    return forms
+
+
 class TesseraModelView(ModelView):
     """A ModelView whose permissions are the resource's read/write/delete actions.
 
@@ -98,6 +113,10 @@ class TesseraModelView(ModelView):
         super().__init__(**kwargs)
         self._translate_generated()
         self._format_every_column()
+
+    def _init_forms(self):
+        super()._init_forms()
+        label_blank_choices(self.add_form, self.edit_form, self.search_form)
 
     def _init_titles(self):
         """FAB builds "Add Tag" from the class name in English: the generated titles become

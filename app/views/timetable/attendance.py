@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, expose as api_expose, protect
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -29,7 +29,7 @@ STATUS_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l
                  "late": _l("Late")}
 FLAG_LABELS = {"debt": _l("Owes money"), "red_pass": _l("Pass running out"),
                "overdue_item": _l("Item to return")}
-LESSON_STATUS_LABELS = {"planned": _l("Planned"), "held": _l("Held"),
+LESSON_STATUS_LABELS = {"planned": _l("Planned"), "held": _p("lesson status", "Held"),
                         "cancelled": _l("Cancelled")}
 MARKS_MESSAGE = _l("Send marks as a list of {client_id, status}.")
 
