@@ -58,12 +58,12 @@ DIRECTORIES = {
                           "uk": "Виробництво", "hy": "Արտադրություն"},
     },
     "tag": {
-        "morning": {"en": "morning", "ru": "утро", "fr": "matin", "uk": "ранок",
+        "Morning": {"en": "Morning", "ru": "утро", "fr": "matin", "uk": "ранок",
                     "hy": "առավոտ"},
-        "evening": {"en": "evening", "ru": "вечер", "fr": "soir", "uk": "вечір", "hy": "երեկո"},
-        "family": {"en": "family", "ru": "семья", "fr": "famille", "uk": "сім'я",
+        "Evening": {"en": "Evening", "ru": "вечер", "fr": "soir", "uk": "вечір", "hy": "երեկո"},
+        "Family": {"en": "Family", "ru": "семья", "fr": "famille", "uk": "сім'я",
                    "hy": "ընտանիք"},
-        "corporate": {"en": "corporate", "ru": "корпоративный", "fr": "entreprise",
+        "Corporate": {"en": "Corporate", "ru": "корпоративный", "fr": "entreprise",
                       "uk": "корпоративний", "hy": "կորպորատիվ"},
     },
     "service": {
