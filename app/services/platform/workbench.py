@@ -83,6 +83,8 @@ def _read(path, lang=None):
             catalog = read_po(handle, locale=lang)
         for old in [k for k in _parsed if k[0] == path]:
             del _parsed[old]
+        while len(_parsed) >= 16:  # a few folders' catalogs at most
+            del _parsed[next(iter(_parsed))]
         _parsed[key] = catalog
     return catalog
 

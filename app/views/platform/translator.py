@@ -32,9 +32,26 @@ def _classes_of(relpath):
                  if isinstance(node, ast.ClassDef))
 
 
+@lru_cache(maxsize=None)
+def _lines_of(relpath):
+    try:
+        with open(os.path.join(REPO_ROOT, relpath), encoding="utf-8") as handle:
+            return tuple(handle.read().splitlines())
+    except OSError:
+        return ()
+
+
 def _class_at(relpath, line):
+    """The class around ``line``; outside any class (a ``register`` function adding a menu
+    entry), a class of the same file named on that line or the two around it."""
     found = [(first, name) for first, last, name in _classes_of(relpath) if first <= line <= last]
-    return max(found)[1] if found else None
+    if found:
+        return max(found)[1]
+    nearby = " ".join(_lines_of(relpath)[max(0, line - 3):line + 2])
+    for _first, _last, name in _classes_of(relpath):
+        if re.search(rf"\b{re.escape(name)}\b", nearby):
+            return name
+    return None
 
 
 @lru_cache(maxsize=None)

@@ -111,3 +111,22 @@ def test_a_language_added_by_the_command_appears_in_the_switcher_without_a_new_a
         assert 'lang="de"' in client.get("/").get_data(as_text=True)
     finally:
         app.config["TRANSLATIONS_CHECK_SECONDS"] = 1
+
+
+def test_context_names_the_page_of_a_menu_entry(app):
+    from app.views.platform.translator import page_for
+
+    import os
+
+    source = os.path.join(os.path.dirname(app.root_path), "app/views/platform/security_events.py")
+    with open(source, encoding="utf-8") as handle:
+        line = next(number for number, text in enumerate(handle, 1)
+                    if 'label=_l("Security events")' in text)
+    with app.test_request_context("/"):
+        # the menu label written in register(): the page of the view it adds
+        assert page_for(app.appbuilder, "app/views/platform/security_events.py", line) == \
+            "/security-events/"
+        # a template: the page of the view rendering it
+        assert page_for(app.appbuilder, "app/templates/platform/security_events.html", 4) == \
+            "/security-events/"
+        assert page_for(app.appbuilder, "flask_appbuilder/templates/x.html", 1) is None
