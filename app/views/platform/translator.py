@@ -76,7 +76,7 @@ def _view_url(appbuilder, class_name):
     for view in appbuilder.baseviews:
         if type(view).__name__ != class_name:
             continue
-        for method in ("list", view.default_view):
+        for method in ("list", getattr(view, "default_view", None)):
             if method and hasattr(view, method):
                 try:
                     return url_for(f"{view.endpoint}.{method}")
