@@ -130,6 +130,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = TRANSLATIONS_DIR
     LANGUAGES = installed_languages()  # from the catalogs under translations/
+    # The catalogs the app serves and the translator's workbench edits (default: the repo's
+    # translations/); each process notices a changed catalog or a new language within this many
+    # seconds, without a restart (app/services/platform/live_catalogs.py).
+    TRANSLATIONS_FOLDER = os.environ.get("TESSERA_TRANSLATIONS_FOLDER", TRANSLATIONS_DIR)
+    TRANSLATIONS_CHECK_SECONDS = float(os.environ.get("TESSERA_TRANSLATIONS_CHECK_SECONDS", "1"))
 
     # Business settings
     CURRENCY = os.environ.get("TESSERA_CURRENCY", "EUR")

@@ -47,11 +47,15 @@ def create_app(config=None):
         appbuilder.security_manager_class = AuthSecurityManager
         appbuilder.indexview = _index_view()
         appbuilder.base_template = "tessera_base.html"
+        from app.services.platform import live_catalogs
+
+        live_catalogs.prepare(app)  # the catalogs folder and its languages, seen live
         appbuilder.init_app(app, db.session)
         from app.views import register_views
 
         register_views(appbuilder)
 
+    live_catalogs.install(app)
     _remember_language(app)
     _guard_sessions(app)
     _keep_bearer_user(app)

@@ -138,7 +138,8 @@ def translate_update():
 @click.argument("code")
 def translate_add(code):
     """Add an interface language (e.g. de, ka): its catalog from the template, pre-filled with
-    FAB's strings when FAB ships the language; compile and restart to see it in the menu."""
+    FAB's strings when FAB ships the language; once compiled, running apps list it in the menu
+    within a second (no restart)."""
     from app.services.platform import translations
 
     try:
@@ -146,7 +147,7 @@ def translate_add(code):
     except translations.LanguageRefused as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{code}: created {os.path.relpath(po, translations.ROOT)}; translate it, then "
-               "`flask translate compile` and restart the app")
+               "`flask translate compile`: running apps offer it within a second")
 
 
 @translate_cli.command("compile")

@@ -187,7 +187,7 @@ GRANTS = {
         ("StockReport", (R,)),
     ],
     TRANSLATOR: [
-        ("Translation", (R,)),
+        ("Translation", RW),  # the workbench: read the catalogs, edit and upload translations
     ],
 }
 

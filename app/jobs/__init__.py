@@ -76,7 +76,9 @@ def _fresh_connections_after_fork():
 
 def _run_recorded(func, args, kwargs):
     from app.extensions import db
+    from app.services.platform import live_catalogs
 
+    live_catalogs.notice_changes(current_app._get_current_object())  # edited catalogs
     job = get_current_job()
     try:
         result = func(*args, **kwargs)

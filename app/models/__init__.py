@@ -15,3 +15,4 @@ from app.models import courses  # noqa: F401
 from app.models import stock  # noqa: F401
 from app.models import security_events  # noqa: F401
 from app.models import portal  # noqa: F401
+from app.models import translations  # noqa: F401

@@ -20,6 +20,7 @@ DOMAIN_VIEW_MODULES = [
     "app.views.courses.crud",
     "app.views.stock.crud",
     "app.views.portal.pages",
+    "app.views.platform.translator",
 ]
 
 

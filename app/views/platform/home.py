@@ -4,7 +4,8 @@ Each panel shows when the user holds the permission behind it, so a role's home 
 app/security.py: the front desk (check-in) sees today's lessons with fill and red flags, a
 check-in box and the debts to collect today; an instructor its lessons of today and the week
 and the attendance to mark; the dashboard's readers (managers) the key numbers of the day;
-payroll readers (the accountant) the payrolls' status; payment readers today's payments.
+payroll readers (the accountant) the payrolls' status; payment readers today's payments;
+a translator (no panel) lands on the translations workbench.
 Every panel runs a constant number of queries whatever the number of rows.
 """
 from datetime import date, datetime
@@ -66,6 +67,8 @@ class HomeIndexView(IndexView):
             return redirect(url_for(self.appbuilder.sm.auth_view.__class__.__name__ + ".login"))
         menu = self.appbuilder.menu.get_data()
         panels = home_panels(self.appbuilder.sm, g.user)
+        if not panels and self.appbuilder.sm.can("read", "Translation"):
+            return redirect(url_for("TranslatorView.index"))  # the translator's home page
         return self.render_template(self.index_template, appbuilder=self.appbuilder, menu=menu,
                                     panels=panels, today=date.today(),
                                     method_labels=METHOD_LABELS)
