@@ -1,7 +1,7 @@
 """The translator's workbench: translation_change, the log of who changed which catalog entry.
 
 Revision ID: 68d611d8dd4f
-Revises: 05edaf15acd8
+Revises: 22f4a51d8c8a
 Create Date: 2026-11-27 20:33:33.298350
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '68d611d8dd4f'
-down_revision = '05edaf15acd8'
+down_revision = '22f4a51d8c8a'
 branch_labels = None
 depends_on = None
 
