@@ -47,6 +47,31 @@ COSTS = [  # (name, amount, basis) for the plan; the actual is the same but 10 %
     ("Supports / Materials", "15.00", "per_participant"),
 ]
 
+# the mark scale of each demo service, in the language of its name (labels lowest first);
+# a service whose scale a manager already changed from free text is left alone
+SCALES = {
+    SERVICE: dict(mark_scale="range", mark_min=1, mark_max=5, mark_step=1),
+    "Danse enfants": dict(mark_scale="labels",
+                          mark_labels="pas encore\nen progrès\nacquis\nexcellent"),
+    "Английский язык": dict(mark_scale="range", mark_min=1, mark_max=10, mark_step=1),
+    "Шахи": dict(mark_scale="labels", mark_labels="початківець\nрозрядник\nкандидат\nмайстер"),
+    "Պար (Armenian dance)": dict(mark_scale="labels",
+                                 mark_labels="սկսնակ\nմիջին\nառաջադեմ\nգերազանց"),
+    "Yoga": dict(mark_scale="labels", mark_labels="not yet\ndeveloping\nsecure\nexcellent"),
+    "Pool": dict(mark_scale="labels", mark_labels="fail\npass"),
+}
+
+
+def _scales():
+    for service in db.session.scalars(select(Service).where(Service.name.in_(list(SCALES)))):
+        if (service.mark_scale or "text") != "text":
+            continue
+        for key, value in SCALES[service.name].items():
+            setattr(service, key, value)
+        timetable.validate_scale(service)
+        timetable.renormalise_results(service)
+    db.session.flush()
+
 
 def _get_or_add(model, field, value, **values):
     found = db.session.scalar(select(model).where(getattr(model, field) == value))
@@ -86,6 +111,7 @@ def load(users):
                  for name, position, titles, phone in LECTURERS}
     room = _get_or_add(Room, "name", ROOM[0], capacity=ROOM[1], active=True)
     service = _get_or_add(Service, "name", SERVICE, single_visit_price=Decimal("0"), active=True)
+    _scales()
     manager = users.get("manager")
     existing = set(db.session.scalars(select(Course.title)))
     today = date.today()
