@@ -107,6 +107,22 @@ class Message(Model):
         return f"{self.channel} → {self.recipient} ({self.status})"
 
 
+class MessageAttachment(Model):
+    """A file sent with one e-mail message (a course's programme with its invitation). The file
+    is kept once per content under the upload folder (``stored_name``: its SHA-256 and
+    extension), so many messages share it and replacing the source does not change what a
+    queued message will send."""
+
+    __tablename__ = "message_attachment"
+
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("message.id", ondelete="CASCADE"), nullable=False,
+                        index=True)
+    filename = Column(String(255), nullable=False)
+    content_type = Column(String(100), nullable=False)
+    stored_name = Column(String(80), nullable=False)
+
+
 class ReminderLog(Model):
     """One reminder occasion that was handled; the unique key makes a reminder send once."""
 

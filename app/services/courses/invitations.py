@@ -8,7 +8,9 @@ Rules:
 - accepting registers the person on the course (under their organisation when they have one,
   "pay later"), respecting its maximum; accepting again, or accepting someone already
   registered, registers nobody twice and returns the existing participant;
-- a declined invitation can still be accepted later (people change their minds).
+- a declined invitation can still be accepted later (people change their minds);
+- an e-mail invitation carries the course's programme file as an attachment when the course
+  has one (the file as it was when the invitation was sent); an SMS carries none.
 """
 from datetime import date, datetime
 
@@ -21,7 +23,7 @@ from app.models.clients import Client
 from app.models.courses import (INVITATION_ACCEPTED, INVITATION_DECLINED, CourseInvitation,
                                 CourseParticipant)
 from app.services import communication
-from app.services.courses.catalogue import get_course
+from app.services.courses.catalogue import get_course, programme_path
 from app.services.courses.locking import lock_course
 from app.services.courses.registrations import register
 from app.services.platform import DomainError, NotFound
@@ -78,7 +80,8 @@ def invite(course_id, client_ids=None, organisation_id=None, channel="email",
     context = {"course_title": course.title, "course_dates": _dates(course)}
     messages = communication.queue_client_messages(
         fresh, template_name, channel, "course_invitation", f"course{course.id}",
-        {c.id: context for c in fresh})
+        {c.id: context for c in fresh},
+        attachments=_programme_attachment(course) if channel == "email" and fresh else ())
     made = []
     for client in fresh:
         ids = messages.get(client.id) or []
@@ -92,6 +95,19 @@ def invite(course_id, client_ids=None, organisation_id=None, channel="email",
     if queued and enqueue_delivery is not None:
         enqueue_delivery(queued)
     return made
+
+
+def _programme_attachment(course):
+    """The course's programme as a message attachment (none when it has no programme file)."""
+    if not course.programme_stored_name:
+        return ()
+    try:
+        with open(programme_path(course), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ()
+    return (communication.store_attachment(course.programme_filename or "programme", data,
+                                           course.programme_content_type),)
 
 
 def accept(course_id, client_id):

@@ -128,7 +128,8 @@ def test_a_changed_scale_renormalises_recorded_marks(db, make_user):
 def _migration():
     here = os.path.dirname(os.path.abspath(__file__))
     folder = os.path.join(here, "..", "..", "..", "migrations", "versions")
-    (name,) = [n for n in os.listdir(folder) if n.endswith("_mark_scales_per_service.py")]
+    (name,) = [n for n in os.listdir(folder) if n.endswith(".py")
+               and "def _normalise_one_to_five" in open(os.path.join(folder, n)).read()]
     spec = importlib.util.spec_from_file_location("mark_scales", os.path.join(folder, name))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
