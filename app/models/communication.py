@@ -25,7 +25,9 @@ CHANNELS = ("email", "sms")
 MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "skipped")
 MAILING_STATUSES = ("draft", "sending", "done")
 TASK_STATUSES = ("open", "done", "problem")
-TASK_RESULT_KINDS = ("answer", "refusal")
+# "yes": an answer that agrees to what was offered (a course invitation's call-back registers
+# the person)
+TASK_RESULT_KINDS = ("answer", "yes", "refusal")
 
 
 class MessageTemplate(AuditMixin, Model):

@@ -1,5 +1,6 @@
 """mark scales per service (and the normalised value of each learning result); message
-attachments (a course's programme sent with its e-mail invitations)
+attachments (a course's programme sent with its e-mail invitations); a course invitation's
+call-back task
 
 Existing marks were free text. A service whose every recorded mark is a whole number from 1 to
 5 is taken to use the 1–5 scale: it gets that scale and its marks their normalised value
@@ -34,6 +35,13 @@ def upgrade():
     with op.batch_alter_table('message_attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_attachment_message_id'), ['message_id'],
                               unique=False)
+
+    with op.batch_alter_table('course_invitation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('task_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_course_invitation_task_id'), ['task_id'],
+                              unique=False)
+        batch_op.create_foreign_key('fk_course_invitation_task', 'task', ['task_id'], ['id'],
+                                    ondelete='SET NULL')
 
     with op.batch_alter_table('lesson_result', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mark_value', sa.Numeric(precision=5, scale=4), nullable=True))
@@ -81,6 +89,11 @@ def downgrade():
 
     with op.batch_alter_table('lesson_result', schema=None) as batch_op:
         batch_op.drop_column('mark_value')
+
+    with op.batch_alter_table('course_invitation', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_course_invitation_task', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_course_invitation_task_id'))
+        batch_op.drop_column('task_id')
 
     with op.batch_alter_table('message_attachment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_attachment_message_id'))
