@@ -124,7 +124,8 @@ class LessonResultsApi(BaseApi):
     @protect()
     @api_action()
     def results(self, lesson_id):
-        """Record marks and observations per participant (a result with neither is removed).
+        """Record marks and observations per participant (a result with neither is removed);
+        marks must lie on the lesson's service's mark scale.
         ---
         post:
           parameters:
@@ -144,8 +145,9 @@ class LessonResultsApi(BaseApi):
                           mark: {type: string, maxLength: 20}
                           comment: {type: string, maxLength: 2000}
           responses:
-            200: {description: "results: [{client_id, mark, comment}]"}
+            200: {description: "results: [{client_id, mark, mark_value (0..1 on the service's scale, null for free text), comment}]"}
             400: {description: "refused (message, field)"}
+            422: {description: "a mark off the service's scale: nothing saved (message naming the person and the allowed marks, field, client_id, allowed)"}
             403: {description: "not your lesson"}
             404: {description: "no such lesson"}
         """
