@@ -1,7 +1,8 @@
 """A real SMTP server on loopback (aiosmtpd) for the communication tests.
 
 Import the fixture into a test module: ``from tests.communication_fixtures import smtp_server``.
-The handler records every accepted message (recipient, Message-ID, subject, body), can refuse the
+The handler records every accepted message (recipient, Message-ID, subject, body, attachments as
+(file name, bytes, MIME type)), can refuse the
 first N DATA commands with ``451 try later``, and can *hold* the Nth accepted message (blocking
 until released, then refusing it) so a test can kill the sending worker at a known point.
 """
@@ -47,11 +48,15 @@ class RecordingHandler:
             self.release.wait(timeout=120)
             return "451 try later"
         mail = message_from_bytes(envelope.content, policy=default_policy)
+        body = mail.get_body(preferencelist=("plain",)) if mail.is_multipart() else mail
+        attachments = [(part.get_filename(), part.get_content(), part.get_content_type())
+                       for part in mail.iter_attachments()] if mail.is_multipart() else []
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.deliveries.append({
                     "to": rcpt.lower(), "message_id": mail["Message-ID"],
-                    "subject": str(mail["Subject"] or ""), "body": mail.get_content(),
+                    "subject": str(mail["Subject"] or ""), "body": body.get_content(),
+                    "attachments": attachments,
                 })
         return "250 Message accepted for delivery"
 

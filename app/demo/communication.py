@@ -81,6 +81,7 @@ TEMPLATES = {
 RESULTS = [
     ("Will come", "answer"), ("Will renew the pass", "answer"),
     ("Asked to call back later", "answer"), ("Interested, thinking it over", "answer"),
+    ("Agrees to attend the course", "yes"),
     ("Too expensive", "refusal"), ("Moved away", "refusal"), ("No time", "refusal"),
     ("Schedule does not suit", "refusal"), ("Health reasons", "refusal"),
 ]

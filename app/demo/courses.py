@@ -49,6 +49,46 @@ COSTS = [  # (name, amount, basis) for the plan; the actual is the same but 10 %
     ("Supports / Materials", "15.00", "per_participant"),
 ]
 
+# the mark scale of each demo service (by its key in app/demo/names.py), its labels in the demo's
+# language, lowest first; a service whose scale a manager already changed from free text is left alone
+LABELS = {
+    "achievement": {"en": "not yet\ndeveloping\nsecure\nexcellent",
+                    "ru": "пока нет\nразвивается\nуверенно\nотлично",
+                    "fr": "pas encore\nen progrès\nacquis\nexcellent",
+                    "uk": "ще ні\nрозвивається\nвпевнено\nвідмінно",
+                    "hy": "դեռ ոչ\nզարգանում է\nվստահ\nգերազանց"},
+    "level": {"en": "beginner\nintermediate\nadvanced\nmaster",
+              "ru": "начинающий\nсредний\nпродвинутый\nмастер",
+              "fr": "débutant\nintermédiaire\navancé\nmaître",
+              "uk": "початківець\nсередній\nпросунутий\nмайстер",
+              "hy": "սկսնակ\nմիջին\nառաջադեմ\nգերազանց"},
+    "pass_fail": {"en": "fail\npass", "ru": "не сдал\nсдал", "fr": "échec\nréussi",
+                  "uk": "не склав\nсклав", "hy": "չհանձնեց\nհանձնեց"},
+}
+SCALES = {
+    SERVICE: dict(mark_scale="range", mark_min=1, mark_max=5, mark_step=1),
+    "English": dict(mark_scale="range", mark_min=1, mark_max=10, mark_step=1),
+    "Kids' dance": dict(mark_scale="labels", mark_labels="achievement"),
+    "Yoga": dict(mark_scale="labels", mark_labels="achievement"),
+    "Chess": dict(mark_scale="labels", mark_labels="level"),
+    "Armenian dance": dict(mark_scale="labels", mark_labels="level"),
+    "Pool": dict(mark_scale="labels", mark_labels="pass_fail"),
+}
+
+
+def _scales():
+    language = demo_names.language()
+    for key, service in demo_names.existing(Service, "service").items():
+        if key not in SCALES or (service.mark_scale or "text") != "text":
+            continue
+        for field, value in SCALES[key].items():
+            if field == "mark_labels":
+                value = LABELS[value].get(language) or LABELS[value]["en"]
+            setattr(service, field, value)
+        timetable.validate_scale(service)
+        timetable.renormalise_results(service)
+    db.session.flush()
+
 
 def _get_or_add(model, field, value, **values):
     found = db.session.scalar(select(model).where(getattr(model, field) == value))
@@ -90,6 +130,7 @@ def load(users):
         name=name, capacity=ROOM[1], active=True))[0][ROOM[0]]
     service = demo_names.ensure(Service, "service", [SERVICE], lambda key, name: Service(
         name=name, single_visit_price=Decimal("0"), active=True))[0][SERVICE]
+    _scales()
     manager = users.get("manager")
     existing = set(db.session.scalars(select(Course.title)))
     today = date.today()

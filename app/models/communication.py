@@ -25,7 +25,9 @@ CHANNELS = ("email", "sms")
 MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "skipped")
 MAILING_STATUSES = ("draft", "sending", "done")
 TASK_STATUSES = ("open", "done", "problem")
-TASK_RESULT_KINDS = ("answer", "refusal")
+# "yes": an answer that agrees to what was offered (a course invitation's call-back registers
+# the person)
+TASK_RESULT_KINDS = ("answer", "yes", "refusal")
 
 
 class MessageTemplate(AuditMixin, Model):
@@ -105,6 +107,22 @@ class Message(Model):
 
     def __repr__(self):
         return f"{self.channel} → {self.recipient} ({self.status})"
+
+
+class MessageAttachment(Model):
+    """A file sent with one e-mail message (a course's programme with its invitation). The file
+    is kept once per content under the upload folder (``stored_name``: its SHA-256 and
+    extension), so many messages share it and replacing the source does not change what a
+    queued message will send."""
+
+    __tablename__ = "message_attachment"
+
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("message.id", ondelete="CASCADE"), nullable=False,
+                        index=True)
+    filename = Column(String(255), nullable=False)
+    content_type = Column(String(100), nullable=False)
+    stored_name = Column(String(80), nullable=False)
 
 
 class ReminderLog(Model):

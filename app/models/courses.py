@@ -269,6 +269,8 @@ class CourseInvitation(AuditMixin, Model):
     message_id = Column(Integer)
     answered_at = Column(DateTime)
     participant_id = Column(Integer, ForeignKey("course_participant.id", ondelete="SET NULL"))
+    # the call-back task made with the invitation (its "yes" result registers the person)
+    task_id = Column(Integer, ForeignKey("task.id", ondelete="SET NULL"), index=True)
 
 
 class SalesPlan(AuditMixin, Model):

@@ -69,6 +69,14 @@ class Service(AuditMixin, Model):
     min_age = Column(Integer)
     max_age = Column(Integer)
     active = Column(Boolean, nullable=False, default=True)
+    # the scale its learning results are marked on (rules: app/services/timetable/scales.py):
+    # "text" (free), "range" (mark_min..mark_max by mark_step) or "labels" (mark_labels, one
+    # per line, lowest first)
+    mark_scale = Column(String(10), nullable=False, default="text", server_default="text")
+    mark_min = Column(Numeric(8, 2))
+    mark_max = Column(Numeric(8, 2))
+    mark_step = Column(Numeric(8, 2))
+    mark_labels = Column(Text)
 
     def __repr__(self):
         return self.name

@@ -1,7 +1,7 @@
 """Timetable: rooms, groups and their members, weekly patterns, lessons, attendance, holidays."""
 from flask_appbuilder import Model
 from sqlalchemy import (Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index,
-                        Integer, String, Text, Time, UniqueConstraint)
+                        Integer, Numeric, String, Text, Time, UniqueConstraint)
 from sqlalchemy.orm import relationship
 
 from app.models.base import AuditMixin
@@ -197,6 +197,8 @@ class LessonResult(AuditMixin, Model):
     lesson_id = Column(Integer, ForeignKey("lesson.id", ondelete="CASCADE"), nullable=False)
     client_id = Column(Integer, ForeignKey("client.id"), nullable=False, index=True)
     mark = Column(String(20))
+    # the mark's position on its service's scale, 0 (lowest) .. 1 (highest); NULL for free text
+    mark_value = Column(Numeric(5, 4))
     comment = Column(Text)
 
     lesson = relationship("Lesson")

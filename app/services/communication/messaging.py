@@ -31,6 +31,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 
 from app.extensions import db
 from app.models.communication import Message
+from app.services.communication.attachments import attach_to_messages, message_attachments
 from app.services.communication.delivery import PermanentFailure, TemporaryFailure, Transports
 from app.services.communication.templates import (client_contexts, pick_template, render_text,
                                             template_placeholders)
@@ -123,11 +124,12 @@ def build_messages(outgoing, channel, templates, kind, mailing_id=None, on_date=
     return rows
 
 
-def queue_client_messages(clients, template_name, channel, kind, key_prefix, contexts=None):
+def queue_client_messages(clients, template_name, channel, kind, key_prefix, contexts=None,
+                          attachments=()):
     """Messages from the template ``template_name`` to ``clients`` (consent, guardians and
     languages as for a mailing), once per ``key_prefix`` and recipient: ``{client id: [ids of
     the messages still to send]}``; a rerun queues nothing twice. ``contexts`` adds placeholder
-    values per client id."""
+    values per client id; ``attachments`` (from ``store_attachment``) go with the e-mails."""
     from app.services.communication.templates import find_templates
 
     contexts = contexts or {}
@@ -135,6 +137,7 @@ def queue_client_messages(clients, template_name, channel, kind, key_prefix, con
                 for client in clients]
     rows = build_messages(outgoing, channel, find_templates(template_name, channel), kind)
     queued = set(store_messages(rows))
+    attach_to_messages(queued, attachments)
     result = {client.id: [] for client in clients}
     keys = {row["idempotency_key"]: row["client_id"] for row in rows}
     for message_id, key in db.session.execute(
@@ -298,6 +301,7 @@ def deliver_messages(message_ids, progress=None, claim_chunk=20):
                 select(Message.id, Message.channel, Message.recipient, Message.recipient_name,
                        Message.subject, Message.body, Message.idempotency_key, Message.attempts)
                 .where(Message.id.in_(claimed)))}
+            files = message_attachments(claimed)
             for position, message_id in enumerate(claimed):
                 if time.monotonic() - claimed_at > setting("MESSAGE_CLAIM_TIMEOUT") / 2:
                     # a slow server: renew the claims before anyone may take them as stale
@@ -307,10 +311,15 @@ def deliver_messages(message_ids, progress=None, claim_chunk=20):
                         report.untouched += 1
                         continue
                 message = rows[message_id]
+                extra = {}
+                if message_id in files:
+                    extra["attachments"] = files[message_id]
                 try:
+                    if extra and extra["attachments"] is None:
+                        raise PermanentFailure("An attached file is missing.")
                     transports.get(message.channel).send(
                         message.recipient, message.subject, message.body,
-                        message.idempotency_key, to_name=message.recipient_name)
+                        message.idempotency_key, to_name=message.recipient_name, **extra)
                 except TemporaryFailure as exc:
                     if message.attempts >= limit:
                         _finish(message_id, token, status="failed", error=str(exc)[:1000],

@@ -14,6 +14,27 @@ from app.models.communication import TASK_RESULT_KINDS, TASK_STATUSES, Call, Tas
 from app.services.platform import Conflict, DomainError, NotFound
 
 
+_closed_listeners = []
+
+
+def listen_task_closed(listener):
+    """Call ``listener(task)`` whenever a task is saved done or a problem (from the task form,
+    the desk or the API), inside that save's transaction: another domain acts on the result
+    (a "yes" to a course invitation's call-back registers the person) or refuses the save with
+    a ``DomainError``. Registering twice is harmless."""
+    if listener not in _closed_listeners:
+        _closed_listeners.append(listener)
+
+
+def task_result_kind(task):
+    """The kind ("answer", "yes", "refusal") of the task's result, None without one — whether
+    the result was set as a relationship (a form) or by id (a service)."""
+    result = task.result
+    if task.result_id is not None and (result is None or result.id != task.result_id):
+        result = db.session.get(TaskResult, task.result_id)
+    return result.kind if result is not None else None
+
+
 def _check_result(result_id):
     if result_id is None:
         return None
@@ -24,7 +45,8 @@ def _check_result(result_id):
 
 
 def validate_task(task):
-    """A task needs a text, a due date and a known status; closing it needs a result."""
+    """A task needs a text, a due date and a known status; closing it needs a result; a
+    closed task is shown to the ``listen_task_closed`` listeners."""
     if not (task.text or "").strip():
         raise DomainError(_l("A task needs a text."), field="text")
     if task.due_at is None:
@@ -37,6 +59,8 @@ def validate_task(task):
             raise DomainError(_l("Say how the task ended: a result or the client's reaction."),
                               field="result")
         task.done_at = task.done_at or datetime.now()
+        for listener in list(_closed_listeners):
+            listener(task)
     else:
         task.done_at = None
 
@@ -103,7 +127,7 @@ def log_call(manager_id, client_id, duration_seconds=0, result_id=None, reaction
 
 
 def validate_task_result(result):
-    """A directory entry: a unique name and a kind (answer or refusal reason)."""
+    """A directory entry: a unique name and a kind (answer, "yes" or refusal reason)."""
     if not (result.name or "").strip():
         raise DomainError(_l("A name is required."), field="name")
     if result.kind not in TASK_RESULT_KINDS:

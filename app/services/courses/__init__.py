@@ -6,6 +6,7 @@ the daily warning (for the job), the course hours of a participant's certificate
 listeners on an organisation's registration, a certification and an organisation's payment (``listen(CERTIFIED, fn)``).
 """
 from app.services.courses import attendance as _attendance  # noqa: F401  (names the sessions' people)
+from app.services.courses import invitations as _invitations  # noqa: F401  (hears call-back answers)
 from app.services.courses.catalogue import course_hours
 from app.services.courses.hooks import CERTIFIED, ORGANISATION_PAID, REGISTERED, listen
 from app.services.courses.organisations import organisation_balances, trainees

@@ -8,11 +8,18 @@ Rules:
 - accepting registers the person on the course (under their organisation when they have one,
   "pay later"), respecting its maximum; accepting again, or accepting someone already
   registered, registers nobody twice and returns the existing participant;
-- a declined invitation can still be accepted later (people change their minds).
+- a declined invitation can still be accepted later (people change their minds);
+- on request, each person invited now gets a call-back task N days later (1 to 90; at the
+  mailing call-back hour) for their manager, or for whoever sent the invitations when they
+  have none; closing that task with a "yes" result registers the person exactly as a "yes"
+  reply does, with a refusal result declines the invitation;
+- an e-mail invitation carries the course's programme file as an attachment when the course
+  has one (the file as it was when the invitation was sent); an SMS carries none.
 """
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date, lazy_gettext as _l
+from flask import current_app
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -21,7 +28,7 @@ from app.models.clients import Client
 from app.models.courses import (INVITATION_ACCEPTED, INVITATION_DECLINED, CourseInvitation,
                                 CourseParticipant)
 from app.services import communication
-from app.services.courses.catalogue import get_course
+from app.services.courses.catalogue import get_course, programme_path
 from app.services.courses.locking import lock_course
 from app.services.courses.registrations import register
 from app.services.platform import DomainError, NotFound
@@ -37,12 +44,14 @@ def _dates(course):
 
 def invite(course_id, client_ids=None, organisation_id=None, channel="email",
            template_name=INVITATION_TEMPLATE, enqueue_delivery=None, segment=None,
-           past_course_id=None):
+           past_course_id=None, callback_days=None, sender_id=None):
     """Invite people to a course: the clients named, every active person of the organisation,
     or a segment — the communication domain's mailing criteria (industry, category, service,
     age …) and/or the people who took ``past_course_id``. Returns the invitations made now;
     their messages are handed to ``enqueue_delivery`` (the caller's job function) after they
-    are stored."""
+    are stored. ``callback_days`` asks for a call-back task per person invited, for their
+    manager or else ``sender_id`` (the user sending)."""
+    callback_days = _callback_days(callback_days)
     course = get_course(course_id)
     if course.cancelled or course.ends_on < date.today():
         raise DomainError(_l("Only a coming or running course can be invited to."),
@@ -78,7 +87,8 @@ def invite(course_id, client_ids=None, organisation_id=None, channel="email",
     context = {"course_title": course.title, "course_dates": _dates(course)}
     messages = communication.queue_client_messages(
         fresh, template_name, channel, "course_invitation", f"course{course.id}",
-        {c.id: context for c in fresh})
+        {c.id: context for c in fresh},
+        attachments=_programme_attachment(course) if channel == "email" and fresh else ())
     made = []
     for client in fresh:
         ids = messages.get(client.id) or []
@@ -87,11 +97,75 @@ def invite(course_id, client_ids=None, organisation_id=None, channel="email",
                                       message_id=ids[0] if ids else None)
         db.session.add(invitation)
         made.append(invitation)
+    if callback_days:
+        _callback_tasks(course, made, {c.id: c for c in fresh}, callback_days, sender_id)
     db.session.flush()
     queued = [mid for ids in messages.values() for mid in ids]
     if queued and enqueue_delivery is not None:
         enqueue_delivery(queued)
     return made
+
+
+MAX_CALLBACK_DAYS = 90
+
+
+def _callback_days(value):
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = None
+    if isinstance(value, bool) or days is None or not 1 <= days <= MAX_CALLBACK_DAYS:
+        raise DomainError(_l("The call-back is from 1 to %(count)s days later.",
+                             count=MAX_CALLBACK_DAYS), field="callback_days")
+    return days
+
+
+def _callback_tasks(course, made, clients, days, sender_id):
+    """One open call-back task per invitation made now, linked to it (see the rules)."""
+    due_at = datetime.combine(date.today() + timedelta(days=days),
+                              time(hour=current_app.config.get("MAILING_CALLBACK_HOUR", 10)))
+    text = _("Course invitation sent — call back: %(title)s", title=course.title)
+    for invitation in made:
+        client = clients[invitation.client_id]
+        task = communication.create_task(text, due_at,
+                                         manager_id=client.manager_id or sender_id,
+                                         client_id=client.id)
+        invitation.task_id = task.id
+
+
+def answer_from_task(task):
+    """A closed call-back task of an invitation: a "yes" result registers the person (once,
+    as ``accept``), a refusal declines the invitation; other results change nothing."""
+    kind = communication.task_result_kind(task)
+    if task.id is None or kind is None:
+        return
+    invitation = db.session.execute(
+        select(CourseInvitation).where(CourseInvitation.task_id == task.id)
+    ).scalar_one_or_none()
+    if invitation is None:
+        return
+    if kind == "yes":
+        accept(invitation.course_id, invitation.client_id)
+    elif kind == "refusal":
+        answer(invitation.id, yes=False)
+
+
+communication.listen_task_closed(answer_from_task)
+
+
+def _programme_attachment(course):
+    """The course's programme as a message attachment (none when it has no programme file)."""
+    if not course.programme_stored_name:
+        return ()
+    try:
+        with open(programme_path(course), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ()
+    return (communication.store_attachment(course.programme_filename or "programme", data,
+                                           course.programme_content_type),)
 
 
 def accept(course_id, client_id):

@@ -8,6 +8,9 @@ Rules:
   its individual client, anyone marked on its attendance, or whom another domain names through
   ``register_participant_source`` (a course's participants for its sessions);
 - a mark is at most 20 characters (a number, a letter, "pass"…), an observation at most 2000;
+  it must lie on the lesson's service's mark scale (``scales``; free text by default) and is
+  stored with its normalised value 0..1; one mark off the scale refuses the whole batch (422,
+  naming the participant and the allowed marks) and nothing is saved;
   one result per participant and lesson: recording again replaces it, and a result left with
   neither mark nor observation is removed.
 """
@@ -19,12 +22,19 @@ from app.extensions import db
 from app.models.timetable import LESSON_CANCELLED, Attendance, Lesson, LessonResult
 from app.services.platform import DomainError, NotFound
 from app.services.timetable.lessons import ensure_may_mark, members_by_lesson
+from app.services.timetable.scales import allowed_marks, place_mark
 
 MARK_LENGTH = 20
 ID_LIMIT = 2**31 - 1
 COMMENT_LENGTH = 2000
 
 _participant_sources = []
+
+
+class MarkOffScale(DomainError):
+    """A mark that is not on the lesson's service's scale."""
+
+    status_code = 422
 
 
 def register_participant_source(source):
@@ -97,9 +107,11 @@ def record_results(lesson_id, entries, user=None):
     if unknown:
         raise DomainError(_l("Only the lesson's participants can have results."),
                           field="client_id", client_ids=sorted(unknown))
+    placed = _place_marks(lesson, cleaned)
     rows = {row.client_id: row for row in db.session.execute(
         select(LessonResult).where(LessonResult.lesson_id == lesson.id)).scalars()}
-    for client_id, (mark, comment) in cleaned.items():
+    for client_id, (_typed, comment) in cleaned.items():
+        mark, value = placed[client_id]
         row = rows.get(client_id)
         if mark is None and comment is None:
             if row is not None:
@@ -111,10 +123,32 @@ def record_results(lesson_id, entries, user=None):
             db.session.add(row)
         if row.mark != mark:
             row.mark = mark
+        if row.mark_value != value:
+            row.mark_value = value
         if row.comment != comment:
             row.comment = comment
     db.session.flush()
     return lesson_results(lesson.id)
+
+
+def _place_marks(lesson, cleaned):
+    """``{client id: (mark as stored, normalised value)}`` on the lesson's service's scale;
+    the first mark off the scale refuses all of them, naming the participant."""
+    from app.models.clients import Client
+
+    service = lesson.service
+    placed = {}
+    for client_id, (mark, _comment) in sorted(cleaned.items()):
+        spot = place_mark(service, mark)
+        if spot is None:
+            client = db.session.get(Client, client_id)
+            raise MarkOffScale(
+                _l("%(name)s: \"%(mark)s\" is not on the scale of %(service)s; allowed: "
+                   "%(allowed)s.", name=client.full_name if client else client_id, mark=mark,
+                   service=service.name, allowed=allowed_marks(service)),
+                field="mark", client_id=client_id, allowed=allowed_marks(service))
+        placed[client_id] = spot
+    return placed
 
 
 def lesson_results(lesson_id):

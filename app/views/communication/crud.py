@@ -29,7 +29,9 @@ LABELS = {
 }
 CHANNEL_CHOICES = [("email", _l("Email")), ("sms", _l("SMS"))]
 TASK_STATUS_CHOICES = [("open", _p("task status", "Open")), ("done", _l("Done")), ("problem", _l("Problem"))]
-RESULT_KIND_CHOICES = [("answer", _l("Answer")), ("refusal", _l("Refusal reason"))]
+RESULT_KIND_CHOICES = [("answer", _l("Answer")),
+                       ("yes", _l("Yes, agrees (registers a person invited to a course)")),
+                       ("refusal", _l("Refusal reason"))]
 RESULT_KIND_LABELS = dict(RESULT_KIND_CHOICES)  # the list and show pages label the codes
 
 

@@ -154,6 +154,7 @@ class CoursePagesView(BaseView):
                 else None,
                 past_course_id=form.get("past_course_id", type=int) or None,
                 channel=form.get("channel", "email"),
+                callback_days=form.get("callback_days") or None, sender_id=g.user.id,
                 enqueue_delivery=lambda ids: enqueue_delivery(ids, user_id=g.user.id))
         except DomainError as exc:
             return self._refused(course_id, exc)

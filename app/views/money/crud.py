@@ -22,8 +22,9 @@ from app.services.money import plans as pass_plans
 from app.services.money import passes as service
 from app.services.platform import DomainError
 from app.services.money.payments import paid_for_pass
-from app.views.money.labels import (LABELS, METHOD_LABELS, PURPOSE_LABELS, STATUS_LABELS,
-                                    WINDOW_LABELS)
+from app.services import timetable
+from app.views.money.labels import (LABELS, METHOD_LABELS, PURPOSE_LABELS, SCALE_LABELS,
+                                    STATUS_LABELS, WINDOW_LABELS)
 from app.views.platform.api_support import claim_form_submit, new_form_token
 from app.views.platform.base import MODELVIEW_ACTIONS, TesseraModelView, add_menu_view
 from app.views.platform.eager import EagerInterface
@@ -54,12 +55,34 @@ class ServiceModelView(TesseraModelView):
     add_title = _l("New service")
     edit_title = _l("Edit service")
     label_columns = LABELS
-    list_columns = ["name", "single_visit_price", "min_age", "max_age", "active"]
-    add_columns = edit_columns = ["name", "single_visit_price", "min_age", "max_age", "active"]
+    list_columns = ["name", "single_visit_price", "min_age", "max_age", "mark_scale", "active"]
+    add_columns = edit_columns = ["name", "single_visit_price", "min_age", "max_age", "active",
+                                  "mark_scale", "mark_min", "mark_max", "mark_step",
+                                  "mark_labels"]
     show_columns = add_columns + ["created_by", "created_on", "changed_by", "changed_on"]
     search_columns = ["name", "active"]
-    formatters_columns = {"single_visit_price": money}
+    formatters_columns = {"single_visit_price": money, "mark_scale": _label(SCALE_LABELS)}
+    description_columns = {
+        "mark_scale": _l("How learning results are marked at this service's lessons."),
+        "mark_step": _l("For numbers in a range: 1 for 1–5, 5 for 0–100 by fives."),
+        "mark_labels": _l("For ordered labels: one per line, the lowest first "
+                          "(e.g. not yet, developing, secure, excellent)."),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "mark_scale": SelectField(LABELS["mark_scale"],
+                                  choices=[(k, SCALE_LABELS[k]) for k in timetable.SCALE_KINDS],
+                                  default="text",
+                                  description=_l("How learning results are marked at this "
+                                                 "service's lessons.")),
+    }
     base_order = ("name", "asc")
+
+    def pre_add(self, item):
+        timetable.validate_scale(item)
+
+    def pre_update(self, item):
+        timetable.validate_scale(item)
+        timetable.renormalise_results(item)
 
 
 class PassPlanModelView(TesseraModelView):

@@ -16,12 +16,22 @@ PURPOSE_LABELS = {
     "pass": _l("Pass"), "sale": _l("Sale"), "course": _l("Course"), "invoice": _l("Invoice"),
     "certificate": _l("Gift certificate"), "visit": _l("Visit"), "deposit": _l("Deposit"),
 }
+SCALE_LABELS = {
+    "text": _l("Free text"),
+    "range": _l("Numbers in a range"),
+    "labels": _l("Ordered labels"),
+}
 
 LABELS = {
     "name": _l("Name"),
     "single_visit_price": _l("Single visit price"),
     "min_age": _l("Minimum age"),
     "max_age": _l("Maximum age"),
+    "mark_scale": _l("Mark scale"),
+    "mark_min": _l("Lowest mark"),
+    "mark_max": _l("Highest mark"),
+    "mark_step": _l("Mark step"),
+    "mark_labels": _l("Mark labels"),
     "active": _l("Active"),
     "services": _l("Services"),
     "sessions": _l("Sessions (empty = unlimited)"),

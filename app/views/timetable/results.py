@@ -12,7 +12,9 @@ from app.extensions import db
 from app.models.timetable import LESSON_CANCELLED, Lesson
 from app.services.clients import register_card_section
 from app.services.platform import DomainError
-from app.services.timetable import client_results, numeric_mark, record_results
+from app.services.timetable import (SCALE_LABELS, SCALE_RANGE, SCALE_TEXT, allowed_marks,
+                                    client_results, range_values, record_results,
+                                    scale_labels)
 from app.services.timetable.lessons import ensure_may_mark
 from app.services.timetable.results import results_roster
 from app.views.platform.api_support import api_action, json_body
@@ -29,7 +31,22 @@ def _load_lesson(lesson_id):
 
 
 def _result_dict(row):
-    return {"client_id": row.client_id, "mark": row.mark, "comment": row.comment}
+    return {"client_id": row.client_id, "mark": row.mark,
+            "mark_value": None if row.mark_value is None else float(row.mark_value),
+            "comment": row.comment}
+
+
+def _scale(service):
+    """What the results page offers for a mark: labels (a select), a range (a number input)
+    or free text."""
+    kind = service.mark_scale or SCALE_TEXT
+    scale = {"kind": kind, "allowed": allowed_marks(service)}
+    if kind == SCALE_LABELS:
+        scale["labels"] = scale_labels(service)
+    elif kind == SCALE_RANGE:
+        scale.update(min=range_values(service)[0], max=range_values(service)[-1],
+                     step=format(service.mark_step.normalize(), "f"))
+    return scale
 
 
 class LessonResultsView(BaseView):
@@ -40,7 +57,7 @@ class LessonResultsView(BaseView):
     def _page(self, lesson, typed=None):
         return self.render_template(
             "timetable/results.html", title=_("Learning results"), lesson=lesson,
-            roster=results_roster(lesson), typed=typed,
+            roster=results_roster(lesson), typed=typed, scale=_scale(lesson.service),
             cancelled=lesson.status == LESSON_CANCELLED,
             can_write=self.appbuilder.sm.can("write", "LessonResult"))
 
@@ -107,7 +124,8 @@ class LessonResultsApi(BaseApi):
     @protect()
     @api_action()
     def results(self, lesson_id):
-        """Record marks and observations per participant (a result with neither is removed).
+        """Record marks and observations per participant (a result with neither is removed);
+        marks must lie on the lesson's service's mark scale.
         ---
         post:
           parameters:
@@ -127,8 +145,9 @@ class LessonResultsApi(BaseApi):
                           mark: {type: string, maxLength: 20}
                           comment: {type: string, maxLength: 2000}
           responses:
-            200: {description: "results: [{client_id, mark, comment}]"}
+            200: {description: "results: [{client_id, mark, mark_value (0..1 on the service's scale, null for free text), comment}]"}
             400: {description: "refused (message, field)"}
+            422: {description: "a mark off the service's scale: nothing saved (message naming the person and the allowed marks, field, client_id, allowed)"}
             403: {description: "not your lesson"}
             404: {description: "no such lesson"}
         """
@@ -144,15 +163,14 @@ CHART_WIDTH, CHART_HEIGHT = 300, 60
 
 
 def progress_points(results):
-    """The numeric marks as chart points ``[(x, y)]`` across a 300×60 box, oldest left; marks
-    that are not numbers are left out."""
-    values = [v for v in (numeric_mark(r.mark) for r in results) if v is not None]
+    """The marks' normalised values (0..1 on their service's scale, so a 1–5 mark and an A–F
+    mark compare) as chart points ``[(x, y)]`` across a 300×60 box, oldest left, 0 at the
+    bottom and 1 at the top; free-text marks (no value) are left out."""
+    values = [float(r.mark_value) for r in results if r.mark_value is not None]
     if len(values) < 2:
         return []
-    low, high = min(values), max(values)
-    span = (high - low) or 1
     step = CHART_WIDTH / (len(values) - 1)
-    return [(round(i * step, 1), round(CHART_HEIGHT - 5 - (v - low) / span * (CHART_HEIGHT - 10), 1))
+    return [(round(i * step, 1), round(CHART_HEIGHT - 5 - v * (CHART_HEIGHT - 10), 1))
             for i, v in enumerate(values)]
 
 

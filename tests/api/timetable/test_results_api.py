@@ -64,3 +64,26 @@ def test_only_the_lessons_instructor(app, db, api_token, make_user):
         "username": teacher.username, "password": "pw", "provider": "db"}).json
     headers = {"Authorization": f"Bearer {login['access_token']}"}
     assert api.post(url, headers=headers, json=body).status_code == 200
+
+
+def test_a_mark_off_the_scale_is_a_422_naming_the_person(app, db, api_token):
+    from tests.factories.passes import make_service
+
+    group = make_group(members=2, service=make_service(
+        mark_scale="range", mark_min=1, mark_max=10, mark_step=1))
+    lesson = make_lesson(group)
+    a, b = group.test_clients
+    db.session.commit()
+    api, headers = app.test_client(), api_token(MANAGER)
+    url = f"/api/v1/lesson/{lesson.id}/results"
+    refused = api.post(url, headers=headers, json={"results": [
+        {"client_id": a.id, "mark": "7"}, {"client_id": b.id, "mark": "11"}]})
+    assert refused.status_code == 422, refused.json
+    assert refused.json["field"] == "mark" and refused.json["client_id"] == b.id
+    assert b.full_name in refused.json["message"] and "1–10" in refused.json["message"]
+    assert refused.json["allowed"] == "1–10 (step 1)"
+    assert db.session.query(LessonResult).count() == 0
+    saved = api.post(url, headers=headers, json={"results": [{"client_id": a.id, "mark": "7"}]})
+    assert saved.status_code == 200
+    assert saved.json["results"] == [{"client_id": a.id, "mark": "7",
+                                      "mark_value": 0.6667, "comment": None}]

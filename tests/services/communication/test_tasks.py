@@ -149,7 +149,7 @@ def test_demo_data_is_idempotent_and_templates_are_valid(db, make_user):
         make_client(first_name=f"Demo{n}")
     first = demo.load({"manager": manager})
     db.session.commit()
-    assert first["message templates"] == 25 and first["task results"] == 9
+    assert first["message templates"] == 25 and first["task results"] == 10
     assert first["tasks"] == 6 and first["calls"] == 3
     second = demo.load({"manager": manager})
     db.session.commit()

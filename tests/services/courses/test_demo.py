@@ -31,3 +31,16 @@ def test_demo_has_calls_learning_results_and_sales_plans(app, db):
     assert db.session.scalar(select(func.count(SalesPlan.id))) >= 1
     load_demo()
     assert db.session.scalar(select(func.count(SalesPlan.id))) <= 2
+
+
+def test_demo_services_have_mark_scales_and_the_marks_their_values(app, db):
+    from app.demo import load_demo
+    from app.models.passes import Service
+    from app.models.timetable import LessonResult
+
+    load_demo()
+    scales = dict(db.session.execute(select(Service.name, Service.mark_scale)).all())
+    assert scales["Séminaires / Seminars"] == "range" and scales["Danse enfants"] == "labels"
+    assert scales["Պար (Armenian dance)"] == "labels" and scales["Gym"] == "text"
+    values = list(db.session.scalars(select(LessonResult.mark_value)))
+    assert values and all(v is not None and 0 <= v <= 1 for v in values)

@@ -70,3 +70,35 @@ def test_economics_page_shows_where_costs_come_from(app, db, login):
     assert "cost-typed" in page and "cost-stock" in page and "Coffee" in page
     db.session.expire_all()
     assert db.session.get(Product, paper.id).on_hand == 1
+
+
+def test_invitations_with_call_back_tasks_and_a_yes_on_the_task_form(app, db, login):
+    from app.models.communication import Task
+    from tests.factories.communication import make_task_result
+
+    make_template(name="course_invitation", subject="{course_title}", body="Join {course_title}")
+    company, people = make_company(short_name="Bank Five", people=2)
+    course = make_course(title="Basel IV")
+    yes = make_task_result("Yes, will attend", kind="yes")
+    db.session.commit()
+    browser = login(MANAGER)
+    page = browser.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert 'name="callback_days"' in page
+    refused = browser.post(f"/courses/{course.id}/invite", data={
+        "organisation_id": company.id, "channel": "email", "callback_days": "365"})
+    text = refused.get_data(as_text=True)
+    assert "call-back" in text and 'value="365"' in text
+    assert db.session.query(CourseInvitation).count() == 0
+    response = browser.post(f"/courses/{course.id}/invite", data={
+        "organisation_id": company.id, "channel": "email", "callback_days": "2"})
+    assert response.status_code == 302
+    task = db.session.query(Task).order_by(Task.id).first()
+    assert db.session.query(Task).count() == 2 and task.manager_id is not None
+    saved = browser.post(f"/task/edit/{task.id}", data={
+        "due_at": task.due_at.strftime("%Y-%m-%d %H:%M:%S"), "manager": task.manager_id,
+        "client": task.client_id, "text": task.text, "status": "done", "result": yes.id,
+        "reaction": "Glad"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert [p.client_id for p in registrations.course_participants(course.id)] == [
+        task.client_id]
