@@ -39,8 +39,12 @@ def test_demo_services_have_mark_scales_and_the_marks_their_values(app, db):
     from app.models.timetable import LessonResult
 
     load_demo()
-    scales = dict(db.session.execute(select(Service.name, Service.mark_scale)).all())
-    assert scales["Séminaires / Seminars"] == "range" and scales["Danse enfants"] == "labels"
-    assert scales["Պար (Armenian dance)"] == "labels" and scales["Gym"] == "text"
+    from app.demo import names
+
+    scales = {key: (service.mark_scale, service.mark_labels)
+              for key, service in names.existing(Service, "service").items()}
+    assert scales["Seminars"][0] == "range" and scales["Kids' dance"][0] == "labels"
+    assert scales["Armenian dance"][0] == "labels" and scales["Gym"][0] == "text"
+    assert scales["Pool"][1] == "fail\npass"  # the labels in the demo's language (English here)
     values = list(db.session.scalars(select(LessonResult.mark_value)))
     assert values and all(v is not None and 0 <= v <= 1 for v in values)
