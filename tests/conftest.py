@@ -48,22 +48,28 @@ def redis_url():
     """A real redis-server on a free loopback port, stopped when the session ends."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is required (make test installs it)"
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="tessera-redis-")
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", workdir],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     import redis
 
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
+    workdir = tempfile.mkdtemp(prefix="tessera-redis-")
+    for _attempt in range(5):  # a parallel worker may take the free port before redis binds it
+        port = free_port()
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", workdir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=port)
+        for _ in range(200):
+            if proc.poll() is not None:
+                break  # it could not bind: another port
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        if proc.poll() is None:
             break
-        except redis.ConnectionError:
-            time.sleep(0.05)
+    assert proc.poll() is None, "redis-server did not start"
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(timeout=10)
