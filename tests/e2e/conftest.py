@@ -5,7 +5,6 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -16,8 +15,9 @@ ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts"
 @pytest.fixture
 def live_server(app):
     """The app on http://127.0.0.1:<free port>, stopped after the test."""
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # port 0: the kernel picks a free port at bind time (no race with parallel workers)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = server.server_port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"

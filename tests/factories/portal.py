@@ -29,8 +29,9 @@ def client_with_pass(service, **overrides):
 def make_account(clients, login=None, language=None):
     """A portal account (password ``PASSWORD``) managing ``clients`` (the first is its own)."""
     login = login or f"family{clients[0].id}@example.org"
-    account = PortalAccount(login=login, password_hash=generate_password_hash(PASSWORD),
-                            language=language)
+    # A cheap work factor, as for the staff fixtures (tests/conftest.py): logging in checks it.
+    hashed = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    account = PortalAccount(login=login, password_hash=hashed, language=language)
     account.clients = [PortalAccountClient(client_id=c.id, is_self=(i == 0))
                        for i, c in enumerate(clients)]
     db.session.add(account)
