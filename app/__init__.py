@@ -54,6 +54,7 @@ def create_app(config=None):
         from app.views import register_views
 
         register_views(appbuilder)
+    fab_speedups.install_menu_cache(app)
 
     _remember_language(app)
     _guard_sessions(app)

@@ -1,14 +1,22 @@
 """Benchmark: Tessera against the bare framework and the SQL floor, in ONE table.
 
     .venv/bin/python bench/compare.py --scale 0.01 --url postgresql://tessera:tessera@127.0.0.1/tessera_perfbench
-    make bench BENCH_ARGS="--scale 0.01 --url postgresql://…"
+    make bench SCALE=0.01 BENCH_DATABASE_URL=postgresql://…
 
 Builds a centre of ``100,000 × scale`` clients (bulk inserts; every tenth client owes), then
 measures each page in this process and its baseline — a bare Flask-AppBuilder ModelView /
-ModelRestApi over the same table (client list, search and API rows) or the hand-written SQL
-that fetches the same rows (card, debts rows) — in a second process (FAB's AppBuilder is one
-per process). Each row: median and spread (max − min) of RUNS requests, SQL statements, peak
-Python memory of one extra request (tracemalloc), and the ratio to the baseline.
+ModelRestApi over the same table (client list, search and API rows, in a second process: FAB's
+AppBuilder is one per process) or the hand-written SQL that fetches the same rows (card, debts).
+Then, on the emptied database, each other area builds its own data (bench/timetable.py's week,
+bench/payroll.py's month, bench/reports.py's attendance marks) and is measured against its
+floor in this process: the timetable day and week grids against the one query fetching the same
+lessons with their counts, marking a 30-person lesson against its statements written by hand
+(rolled back), a month's payroll against its aggregate SQL, the Excel report against raw
+xlsxwriter in constant_memory mode fed by the same query.
+Each row: median and spread (max − min) of RUNS requests, SQL statements, whether that count is
+the same at a tenth of the size ("constant" / "grows"), peak Python memory of one extra request
+(tracemalloc), growth of the peak resident set over one more (VmHWM; 0 when the process had
+already been that big), and the ratio to the baseline.
 The database is emptied and rebuilt: give it a disposable database.
 """
 import argparse
