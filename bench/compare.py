@@ -545,14 +545,15 @@ def main():
         return
     with tempfile.TemporaryDirectory(prefix="tessera-bench-compare-") as instance:
         app = build_app(args.url, instance, REDIS_URL=NO_REDIS)
+        counted_areas = _areas(app, small, runs=1)
+        areas = _areas(app, sizes, RUNS)
+        # the clients last: the database is left with them for bench/load.py (make bench-load)
         counted, _facts = tessera(app, small["clients"], runs=1)
         ours, facts = tessera(app, size)
         done = subprocess.run([sys.executable, os.path.abspath(__file__), "--baseline",
                                "--scale", str(args.scale), "--url", args.url], check=True,
                               cwd=ROOT, capture_output=True, text=True)
         theirs = json.loads(done.stdout.strip().splitlines()[-1])
-        counted_areas = _areas(app, small, runs=1)
-        areas = _areas(app, sizes, RUNS)
     print(f"\n{size:,} clients, {facts['debtors']:,} debtors on "
           f"{args.url.split('://')[0]} (built in {facts['build']:.1f} s); "
           f"median of {RUNS} requests ({EXCEL_RUNS} for the report), spread = max − min; "
