@@ -38,6 +38,9 @@ def create_app(config=None):
 
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
 
+    from app.views.platform import fab_speedups
+
+    fab_speedups.install()
     with app.app_context():
         from app.security import role_definitions
         from app.views.platform.auth import AuthSecurityManager, password_form_validator
@@ -54,6 +57,7 @@ def create_app(config=None):
         from app.views import register_views
 
         register_views(appbuilder)
+    fab_speedups.install_menu_cache(app)
 
     live_catalogs.install(app)
     _remember_language(app)

@@ -239,9 +239,18 @@ class TesseraSecurityManager(SecurityManager):
     userstatschartview = None
 
     def _has_access_builtin_roles(self, role, permission_name, view_name):
-        if permission_name == "menu_access" and role.name != ADMIN:
-            return self._menu_visible(role.name, view_name)
-        return super()._has_access_builtin_roles(role, permission_name, view_name)
+        # Builtin roles are code: an answer never changes while the process runs, so it is kept
+        # (FAB matches every pattern of the role with re.match on each of a page's ~90 checks).
+        key = (role.name, permission_name, view_name)
+        answers = self.__dict__.setdefault("_builtin_answers", {})
+        answer = answers.get(key)
+        if answer is None:
+            if permission_name == "menu_access" and role.name != ADMIN:
+                answer = self._menu_visible(role.name, view_name)
+            else:
+                answer = super()._has_access_builtin_roles(role, permission_name, view_name)
+            answers[key] = answer
+        return answer
 
     def _menu_visible(self, role_name, menu_name):
         # An item may share its category's name: check items' resources, never recurse.

@@ -1,19 +1,29 @@
 """Benchmark: Tessera against the bare framework and the SQL floor, in ONE table.
 
     .venv/bin/python bench/compare.py --scale 0.01 --url postgresql://tessera:tessera@127.0.0.1/tessera_perfbench
-    make bench BENCH_ARGS="--scale 0.01 --url postgresql://…"
+    make bench SCALE=0.01 BENCH_DATABASE_URL=postgresql://…
 
 Builds a centre of ``100,000 × scale`` clients (bulk inserts; every tenth client owes), then
 measures each page in this process and its baseline — a bare Flask-AppBuilder ModelView /
-ModelRestApi over the same table (client list, search and API rows) or the hand-written SQL
-that fetches the same rows (card, debts rows) — in a second process (FAB's AppBuilder is one
-per process). Each row: median and spread (max − min) of RUNS requests, SQL statements, peak
-Python memory of one extra request (tracemalloc), and the ratio to the baseline.
+ModelRestApi over the same table (client list, search and API rows, in a second process: FAB's
+AppBuilder is one per process) or the hand-written SQL that fetches the same rows (card, debts).
+Then, on the emptied database, each other area builds its own data (bench/timetable.py's week,
+bench/payroll.py's month, bench/reports.py's attendance marks) and is measured against its
+floor in this process: the timetable day and week grids against the one query fetching the same
+lessons with their counts, marking a 30-person lesson against its statements written by hand
+(rolled back), a month's payroll against its aggregate SQL, the Excel report against raw
+xlsxwriter in constant_memory mode fed by the same query.
+Each row: median and spread (max − min) of RUNS requests, SQL statements, whether that count is
+the same at a tenth of the size ("constant" / "grows"), peak Python memory of one extra request
+(tracemalloc), growth of the peak resident set over one more (VmHWM; 0 when the process had
+already been that big), and the ratio to the baseline.
 The database is emptied and rebuilt: give it a disposable database.
 """
 import argparse
+import gc
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,16 +33,19 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 
 from _common import NO_REDIS, ROOT, analyze, build_app, create_manager, login, measure
-from sqlalchemy import insert, text
+from reports import current_rss_mb, reset_peak, rss_mb
+from sqlalchemy import insert, select, text
 
 RUNS = 7
 
 
-def _timed(engine, call):
-    """(median ms, spread ms, statements, peak KiB) of ``call()`` run RUNS times (+1 traced)."""
+def _timed(engine, call, runs=RUNS):
+    """(median ms, spread ms, statements, peak KiB) of ``call()`` run ``runs`` times, then once
+    traced (tracemalloc: peak of Python allocations) and once more for the growth of the peak
+    resident set (VmHWM after /proc/self/clear_refs; the whole process, C libraries included)."""
     times, statements = [], 0
     call()  # warm-up (templates, caches)
-    for _ in range(RUNS):
+    for _ in range(runs):
         with measure(engine) as result:
             call()
         times.append(result.ms)
@@ -41,8 +54,12 @@ def _timed(engine, call):
     call()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    gc.collect()
+    reset_peak()
+    before = current_rss_mb()
+    call()
     return dict(ms=statistics.median(times), spread=max(times) - min(times), queries=statements,
-                kib=peak / 1024)
+                kib=peak / 1024, rss=max(0.0, rss_mb() - before) * 1024)
 
 
 def _get(web, path):
@@ -100,17 +117,23 @@ def populate(db, size):
     return len(rows)
 
 
-def tessera(url, size, instance):
-    """Build the centre and measure Tessera; returns {key: result} and build facts."""
-    app = build_app(url, instance, REDIS_URL=NO_REDIS)
+def _empty(db):
+    """Drop every table (and PostgreSQL's alembic_version) and create the models' tables."""
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.create_all()
+
+
+def tessera(app, size, runs=RUNS):
+    """Build the client centre and measure Tessera's client rows; returns {key: result} and
+    build facts."""
     from app.extensions import db
 
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.create_all()
+        _empty(db)
         started = time.perf_counter()
         debtors = populate(db, size)
         analyze(db)
@@ -127,10 +150,223 @@ def tessera(url, size, instance):
             def call(path=path, headers=headers):
                 response = web.get(path, headers=headers)
                 assert response.status_code == 200, (path, response.status_code)
-            results[key] = _timed(engine, call)
+            results[key] = _timed(engine, call, runs)
         else:
-            results[key] = _timed(engine, _get(web, path))
+            results[key] = _timed(engine, _get(web, path), runs)
     return results, dict(build=build, debtors=debtors)
+
+
+# --- the timetable, marking, payroll and the Excel report: Tessera and the SQL floor, in this
+# process (the floor needs no FAB app); each area builds its own data on the emptied database.
+
+GRID_FLOOR = (
+    "SELECT l.id, l.starts_at, l.ends_at, l.status, g.name, s.name, r.name, e.full_name, "
+    "(SELECT count(*) FROM group_member m WHERE m.group_id = l.group_id) AS members, "
+    "(SELECT count(*) FROM attendance a WHERE a.lesson_id = l.id) AS marked "
+    "FROM lesson l LEFT JOIN class_group g ON g.id = l.group_id "
+    "JOIN service s ON s.id = l.service_id LEFT JOIN room r ON r.id = l.room_id "
+    "LEFT JOIN employee e ON e.id = l.instructor_id "
+    "WHERE l.starts_at >= :start AND l.starts_at < :end {extra}ORDER BY l.starts_at, r.name")
+
+PAYROLL_FLOOR = [
+    "SELECT l.instructor_id, count(DISTINCT l.id) AS lessons, "
+    "sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attendees, "
+    "sum(CASE WHEN w.cancelled THEN 0 ELSE coalesce(w.value, 0) END) AS revenue "
+    "FROM lesson l LEFT JOIN attendance a ON a.lesson_id = l.id "
+    "LEFT JOIN session_write_off w ON w.id = a.write_off_id "
+    "WHERE l.status = 'held' AND l.starts_at >= :start AND l.starts_at < :end "
+    "GROUP BY l.instructor_id",
+    "SELECT * FROM pay_rule ORDER BY employee_id, valid_from",
+]
+
+
+def _floor(engine, statements, params):
+    def call():
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement), params).all()
+    return call
+
+
+def timetable_rows(app, lessons_per_week, runs=RUNS):
+    """Day grid, a room's week grid and marking a 30-person lesson (bench/timetable.py's
+    centre), each with its SQL floor."""
+    import timetable as area
+    from sqlalchemy import bindparam, update
+
+    from app.extensions import db
+    from app.models.passes import Pass, SessionWriteOff
+    from app.models.timetable import Attendance, GroupMember, Lesson
+
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    with app.app_context():
+        _empty(db)
+        create_manager()
+        big_id = area.populate(db, lessons_per_week, monday)
+        analyze(db)
+        engine = db.engine
+        members = [m.client_id for m in db.session.query(GroupMember)
+                   .filter(GroupMember.group_id == area.GROUPS + 1)]
+        db.session.remove()
+    web = login(app)
+    wednesday = monday + timedelta(days=2)
+    day = dict(start=datetime.combine(wednesday, datetime.min.time()))
+    day["end"] = day["start"] + timedelta(days=1)
+    week = dict(start=datetime.combine(monday, datetime.min.time()), room=1)
+    week["end"] = week["start"] + timedelta(days=7)
+    results = {
+        "dayday": (_timed(engine, _get(web, f"/timetable/?date={wednesday}"), runs),
+                   _timed(engine, _floor(engine, [GRID_FLOOR.format(extra="")], day), runs)),
+        "weekroom": (_timed(engine, _get(web, f"/timetable/?view=week&room=1&date={wednesday}"),
+                            runs),
+                     _timed(engine, _floor(engine, [GRID_FLOOR.format(
+                         extra="AND l.room_id = :room ")], week), runs)),
+    }
+    payload = {"marks": [{"client_id": c, "status": "present"} for c in members], "held": True}
+
+    def mark():
+        response = web.post(f"/api/v1/lesson/{big_id}/attendance", json=payload)
+        assert response.status_code == 200 and len(response.json["write_offs"]) == 30, \
+            response.get_data(as_text=True)
+
+    def undo():
+        assert web.post(f"/api/v1/lesson/{big_id}/undo").status_code == 200
+
+    def floor_mark():
+        # the marking's statements by hand: the members' passes, one UPDATE of their counters,
+        # one INSERT of the write-offs, one of the marks, the lesson held — then rolled back
+        now = datetime.now()
+        audit = dict(created_on=now, changed_on=now, version=1)
+        with engine.connect() as conn:
+            with conn.begin() as transaction:
+                passes = conn.execute(
+                    select(Pass.id, Pass.client_id).where(
+                        Pass.client_id.in_(members), Pass.status == "active",
+                        Pass.sessions_used < Pass.sessions_total)
+                    .order_by(Pass.client_id, Pass.end_date)).all()
+                first = {}
+                for pass_id, client_id in passes:
+                    first.setdefault(client_id, pass_id)
+                conn.execute(update(Pass.__table__).where(
+                    Pass.__table__.c.id.in_(bindparam("ids", expanding=True)))
+                    .values(sessions_used=Pass.__table__.c.sessions_used + 1),
+                    {"ids": list(first.values())})
+                at = now
+                ids = conn.execute(insert(SessionWriteOff.__table__).returning(
+                    SessionWriteOff.__table__.c.id, sort_by_parameter_order=True), [
+                    dict(client_id=c, service_id=1, pass_id=p, at=at, value=10,
+                         cancelled=False, walk_in=False, **audit)
+                    for c, p in first.items()]).scalars().all()
+                conn.execute(insert(Attendance.__table__), [
+                    dict(lesson_id=big_id, client_id=c, status="present", write_off_id=w,
+                         **audit) for c, w in zip(first, ids)])
+                conn.execute(update(Lesson.__table__).where(Lesson.__table__.c.id == big_id)
+                             .values(status="held"))
+                transaction.rollback()
+
+    floor = _timed(engine, floor_mark, runs)  # first: rolled back, it always finds no marks
+    results["mark30"] = (_timed_pair(engine, mark, undo, runs), floor)
+    return results
+
+
+def _timed_pair(engine, call, reset, runs):
+    """Like ``_timed`` for a write: ``reset()`` (unmeasured) after every ``call()``."""
+    def once():
+        call()
+        reset()
+    times, statements = [], 0
+    once()
+    for _ in range(runs):
+        with measure(engine) as result:
+            call()
+        reset()
+        times.append(result.ms)
+        statements = result.queries
+    tracemalloc.start()
+    once()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    gc.collect()
+    reset_peak()
+    before = current_rss_mb()
+    once()
+    return dict(ms=statistics.median(times), spread=max(times) - min(times), queries=statements,
+                kib=peak / 1024, rss=max(0.0, rss_mb() - before) * 1024)
+
+
+def payroll_rows(app, lessons, runs=RUNS):
+    """A month's payroll draft (bench/payroll.py's month) and its aggregate SQL."""
+    import payroll as area
+
+    from app.extensions import db
+    from app.services.staff import payroll as service
+
+    instructors = max(2, lessons // 400)
+    with app.app_context():
+        _empty(db)
+        area.build(db, instructors, lessons, 12)
+        analyze(db)
+        engine = db.engine
+        period = dict(start=datetime.combine(area.PERIOD[0], datetime.min.time()),
+                      end=datetime.combine(area.PERIOD[1] + timedelta(days=1),
+                                           datetime.min.time()))
+
+        def draft():
+            service.calculate_draft(*area.PERIOD)
+            db.session.remove()
+        results = {"payroll": (_timed(engine, draft, runs),
+                               _timed(engine, _floor(engine, PAYROLL_FLOOR, period), runs))}
+    return results
+
+
+def report_rows(app, wanted, runs=RUNS):
+    """The attendance report to Excel (bench/reports.py's marks) against raw xlsxwriter in
+    constant_memory mode fed by the same query (rows written as the database returns them)."""
+    import xlsxwriter
+    from reports import build_data
+
+    from app.extensions import db
+    from app.services.reports import get_report, parse_params
+    from app.services.reports.excel import FORMATS, write_workbook
+    from app.services.reports.registry import count_rows
+
+    folder = tempfile.mkdtemp(prefix="tessera-bench-xlsx-")
+    with app.app_context():
+        build_data(db, wanted)
+        analyze(db)
+        engine = db.engine
+        report = get_report("attendance")
+        params = parse_params(report, {"date_from": "2020-01-01", "date_to": "2030-12-31"})
+        db.session.remove()
+
+        def ours():
+            write_workbook(report, params, os.path.join(folder, "ours.xlsx"),
+                           total=count_rows(report, params))
+            db.session.remove()
+
+        def raw():
+            total = count_rows(report, params)
+            workbook = xlsxwriter.Workbook(os.path.join(folder, "raw.xlsx"),
+                                           {"constant_memory": True})
+            sheet = workbook.add_worksheet()
+            header = workbook.add_format({"bold": True})
+            for index, column in enumerate(report.columns):
+                fmt = workbook.add_format(FORMATS[column.type]) if column.type in FORMATS else None
+                sheet.set_column(index, index, column.width, fmt)
+                sheet.write_string(0, index, str(column.title), header)
+            sheet.freeze_panes(1, 0)
+            result = db.session.connection().execution_options(stream_results=True,
+                                                               yield_per=2000).execute(
+                report.query(params))
+            for number, row in enumerate(result, start=1):
+                sheet.write_row(number, 0, row)
+            sheet.autofilter(0, 0, total, len(report.columns) - 1)
+            workbook.close()
+            db.session.remove()
+        results = {"excel": (_timed(engine, ours, runs), _timed(engine, raw, runs))}
+    shutil.rmtree(folder, ignore_errors=True)
+    return results
 
 
 # --- baselines -------------------------------------------------------------------------------
@@ -250,6 +486,47 @@ def bare(url, size):
     return results
 
 
+def _sizes(scale):
+    """Each area's size at ``scale``: clients, weekly lessons, payroll lessons, report rows."""
+    return dict(clients=max(1000, int(100_000 * scale)), week=max(420, int(6000 * scale)),
+                payroll=max(200, int(25000 * scale)), report=max(2000, int(1_000_000 * scale)))
+
+
+def _small(sizes):
+    """A tenth of each size: the query counts measured there must equal the full size's."""
+    return dict(clients=max(200, sizes["clients"] // 10), week=max(210, sizes["week"] // 10),
+                payroll=max(20, sizes["payroll"] // 10), report=max(200, sizes["report"] // 10))
+
+
+EXCEL_RUNS = 3  # the report takes seconds: median of 3
+
+
+def _areas(app, sizes, runs):
+    """{key: (Tessera's result, floor result)} of the timetable, marking, payroll and report."""
+    results = dict(timetable_rows(app, sizes["week"], runs))
+    results.update(payroll_rows(app, sizes["payroll"], runs))
+    results.update(report_rows(app, sizes["report"], min(runs, EXCEL_RUNS)))
+    return results
+
+
+def _area_labels(sizes):
+    return [("dayday", f"timetable day grid, {sizes['week'] // 7} lessons",
+             "SQL floor (1 query)"),
+            ("weekroom", "timetable week grid, one room", "SQL floor (1 query)"),
+            ("mark30", "mark a 30-person lesson present + held", "SQL floor (its statements)"),
+            ("payroll", f"payroll for a month, {sizes['payroll']:,} lessons",
+             "SQL floor (aggregate)"),
+            ("excel", f"Excel report, {sizes['report']:,} rows",
+             "raw xlsxwriter constant_memory")]
+
+
+def _row(label, a, base, b, small_queries):
+    scale_check = "constant" if small_queries == a["queries"] else f"grows ({small_queries}→)"
+    return (f"| {label} | {a['ms']:.1f} | {a['spread']:.1f} | {a['queries']} | {scale_check} | "
+            f"{a['kib']:.0f} | {a['rss']:.0f} | {base} | {b['ms']:.1f} | {b['queries']} | "
+            f"{a['ms'] / b['ms']:.2f}× |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0,
@@ -260,28 +537,38 @@ def main():
     args = parser.parse_args()
     if not args.url:
         parser.error("--url postgresql://… (or BENCH_DATABASE_URL) is required")
-    size = max(1000, int(100_000 * args.scale))
+    sizes = _sizes(args.scale)
+    small = _small(sizes)
+    size = sizes["clients"]
     if args.baseline:
         print(json.dumps(bare(args.url, size)))
         return
     with tempfile.TemporaryDirectory(prefix="tessera-bench-compare-") as instance:
-        ours, facts = tessera(args.url, size, instance)
-    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--baseline", "--scale",
-                           str(args.scale), "--url", args.url], check=True, cwd=ROOT,
-                          capture_output=True, text=True)
-    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+        app = build_app(args.url, instance, REDIS_URL=NO_REDIS)
+        counted_areas = _areas(app, small, runs=1)
+        areas = _areas(app, sizes, RUNS)
+        # the clients last: the database is left with them for bench/load.py (make bench-load)
+        counted, _facts = tessera(app, small["clients"], runs=1)
+        ours, facts = tessera(app, size)
+        done = subprocess.run([sys.executable, os.path.abspath(__file__), "--baseline",
+                               "--scale", str(args.scale), "--url", args.url], check=True,
+                              cwd=ROOT, capture_output=True, text=True)
+        theirs = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"\n{size:,} clients, {facts['debtors']:,} debtors on "
           f"{args.url.split('://')[0]} (built in {facts['build']:.1f} s); "
-          f"median of {RUNS} requests, spread = max − min")
-    print("| page / operation | median ms | spread ms | queries | peak KiB | baseline | "
-          "baseline ms | baseline queries | ratio |")
-    print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
+          f"median of {RUNS} requests ({EXCEL_RUNS} for the report), spread = max − min; "
+          f"queries also counted at a tenth of each size ({small['clients']:,} clients, "
+          f"{small['week']} lessons a week, {small['payroll']} payroll lessons, "
+          f"{small['report']:,} report rows): constant or grows")
+    print("| page / operation | median ms | spread ms | queries | at a tenth | peak KiB "
+          "(Python) | peak RSS growth KiB | baseline | baseline ms | baseline queries | ratio |")
+    print("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|")
     for key, label, _path, kind in _cases(size):
-        a, b = ours[key], theirs[key]
         base = "bare FAB" if kind == "fab" else "SQL floor"
-        print(f"| {label} | {a['ms']:.1f} | {a['spread']:.1f} | {a['queries']} | "
-              f"{a['kib']:.0f} | {base} | {b['ms']:.1f} | {b['queries']} | "
-              f"{a['ms'] / b['ms']:.2f}× |")
+        print(_row(label, ours[key], base, theirs[key], counted[key]["queries"]))
+    for key, label, base in _area_labels(sizes):
+        a, b = areas[key]
+        print(_row(label, a, base, b, counted_areas[key][0]["queries"]))
 
 
 if __name__ == "__main__":

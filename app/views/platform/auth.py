@@ -57,6 +57,16 @@ class AuthSecurityManager(TesseraSecurityManager):
                 g.tessera_login_locked = True
         return user
 
+    def get_user_by_id(self, pk):
+        """The user with their roles and groups in one statement: every logged-in request loads
+        its user, then FAB's permission checks read the roles and groups (two more lazy loads
+        otherwise)."""
+        from sqlalchemy.orm import joinedload
+
+        model = self.user_model
+        return self.session.get(model, pk, options=[
+            joinedload(model.roles), joinedload(model.groups).joinedload(self.group_model.roles)])
+
     def on_user_login(self, user):
         events.record(events.LOGIN, user.username, user.id)
 

@@ -31,6 +31,13 @@ class EagerInterface(SQLAInterface):
             query = query.options(*[self.loader(getattr(self.obj, name)) for name in self.eager])
         return query
 
+    def query_count(self, query, filters=None, select_columns=None):
+        """The count of the list's rows needs none of the columns the list selects: FAB's count
+        otherwise outer-joins (and aliases, on every request) each related table a dotted column
+        names — a many-to-one outer join never changes the count, and a filter on a related
+        column joins its own table."""
+        return super().query_count(query, filters, select_columns=None)
+
     def _select_loader(self, name):
         attribute = getattr(self.obj, name)
         if attribute.property.uselist:

@@ -1,0 +1,35 @@
+"""What every logged-in request spends before its page: the user with roles and groups in one
+statement, then the session generation — two statements, whatever the user's roles."""
+from sqlalchemy import event
+
+from app.security import FRONT_DESK, MANAGER
+
+
+def _statements(db, call):
+    seen = []
+
+    def before(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        response = call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return response, seen
+
+
+def test_a_logged_in_request_loads_user_roles_and_groups_at_once(db, app, login):
+    web = login(MANAGER)
+    web.get("/client/list/")
+    response, seen = _statements(db, lambda: web.get("/client/list/"))
+    assert response.status_code == 200
+    assert "ab_role" in seen[0] and "ab_group" in seen[0]  # one statement: user, roles, groups
+    assert "session_generation" in seen[1]
+    assert not [s for s in seen[2:] if "ab_user_role" in s or "ab_user_group" in s]
+
+
+def test_the_permission_checks_still_follow_the_roles(db, app, login):
+    web = login(FRONT_DESK)
+    assert web.get("/client/list/").status_code == 200
+    assert web.get("/payroll/").status_code in (302, 403, 404)
