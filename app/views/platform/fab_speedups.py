@@ -40,8 +40,9 @@ def install():
 
 def _menu_key(app):
     """The key the menu bar's HTML depends on, or None when it must be rendered afresh: the
-    logged-in user's role names (builtin roles only: their answers are code), the language and
-    the script root of the links."""
+    logged-in user's role names (builtin roles only: their answers are code), the language, the
+    script root of the links and the catalogs' signature (a translator's edit on the workbench
+    changes the menu's words without a restart)."""
     from flask import g, request
     from flask_babel import get_locale
 
@@ -52,7 +53,9 @@ def _menu_key(app):
     names = sorted({role.name for role in sm.get_user_roles(user)})
     if not names or any(name not in sm.builtin_roles for name in names):
         return None
-    return (tuple(names), str(get_locale()), request.script_root)
+    catalogs = app.extensions.get("tessera_catalogs")
+    signature = getattr(catalogs, "signature", None)
+    return (tuple(names), str(get_locale()), request.script_root, repr(signature))
 
 
 def install_menu_cache(app):
