@@ -521,7 +521,7 @@ def _area_labels(sizes):
 
 
 def _row(label, a, base, b, small_queries):
-    scale_check = "constant" if small_queries == a["queries"] else f"grows ({small_queries}→)"
+    scale_check = "constant" if small_queries == a["queries"] else f"grows ({small_queries}→{a['queries']})"
     return (f"| {label} | {a['ms']:.1f} | {a['spread']:.1f} | {a['queries']} | {scale_check} | "
             f"{a['kib']:.0f} | {a['rss']:.0f} | {base} | {b['ms']:.1f} | {b['queries']} | "
             f"{a['ms'] / b['ms']:.2f}× |")
