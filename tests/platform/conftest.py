@@ -11,3 +11,5 @@ import os
 collect_ignore = []
 if not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"):
     collect_ignore.append("test_two_instances.py")
+
+from tests.platform.scratch_catalogs import scratch_catalogs  # noqa: E402,F401  (the fixture)

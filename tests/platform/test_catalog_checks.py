@@ -2,13 +2,13 @@
 relative to the repository, and the one formatter for values."""
 import datetime
 import os
-import shutil
 
 import pytest
 from flask_babel import force_locale, ngettext
 
 from app import formatting
 from app.services.platform import translations
+from tests.platform.scratch_catalogs import plant
 
 PLURAL = ("%(num)d purchase request is waiting for its goods.",
           "%(num)d purchase requests are waiting for their goods.")
@@ -38,24 +38,8 @@ def test_locations_are_relative_to_the_repository():
     assert any("flask_appbuilder/templates/" in line for line in locations)
 
 
-@pytest.fixture
-def scratch_catalogs(tmp_path, monkeypatch):
-    copy = tmp_path / "translations"
-    shutil.copytree(translations.TRANSLATIONS, copy, ignore=shutil.ignore_patterns("*.mo"))
-    monkeypatch.setattr(translations, "TRANSLATIONS", str(copy))
-    monkeypatch.setattr(translations, "POT", str(copy / "messages.pot"))
-    return copy
-
-
-def _break(copy, lang, msgid, broken):
-    po = copy / lang / "LC_MESSAGES" / "messages.po"
-    catalog = translations._read(str(po), lang)
-    catalog[msgid].string = broken
-    translations._write(str(po), catalog)
-
-
 def test_a_broken_placeholder_is_refused_and_nothing_compiled(scratch_catalogs):
-    _break(scratch_catalogs, "fr", "Welcome, %(name)s", "Bienvenue, %(nom)s")
+    plant(scratch_catalogs, "fr", "Welcome, %(name)s", "Bienvenue, %(nom)s")
     problems = translations.placeholder_problems("fr")
     assert ("Welcome, %(name)s", "crash", "Bienvenue, %(nom)s") in problems
     with pytest.raises(translations.CatalogRefused):
@@ -64,7 +48,7 @@ def test_a_broken_placeholder_is_refused_and_nothing_compiled(scratch_catalogs):
 
 
 def test_a_missing_placeholder_is_a_mismatch_but_compiles(scratch_catalogs):
-    _break(scratch_catalogs, "uk", "Welcome, %(name)s", "Ласкаво просимо")
+    plant(scratch_catalogs, "uk", "Welcome, %(name)s", "Ласкаво просимо")
     assert [p[1] for p in translations.placeholder_problems("uk")] == ["missing"]
     translations.compile_catalogs()
     assert (scratch_catalogs / "uk" / "LC_MESSAGES" / "messages.mo").exists()

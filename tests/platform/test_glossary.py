@@ -1,26 +1,10 @@
 """One term per concept: every language's glossary holds on the real catalogs, and a synonym the
 glossary forbids, planted in a scratch copy, is caught by the check and by `translate check`."""
-import shutil
 
 import pytest
 
 from app.services.platform import glossary, translations
-
-
-@pytest.fixture
-def scratch_catalogs(tmp_path, monkeypatch):
-    copy = tmp_path / "translations"
-    shutil.copytree(translations.TRANSLATIONS, copy, ignore=shutil.ignore_patterns("*.mo"))
-    monkeypatch.setattr(translations, "TRANSLATIONS", str(copy))
-    monkeypatch.setattr(translations, "POT", str(copy / "messages.pot"))
-    return copy
-
-
-def _plant(copy, lang, msgid, text):
-    po = copy / lang / "LC_MESSAGES" / "messages.po"
-    catalog = translations._read(str(po), lang)
-    catalog[msgid].string = text
-    translations._write(str(po), catalog)
+from tests.platform.scratch_catalogs import plant
 
 
 @pytest.mark.parametrize("lang", translations.LANGUAGES)
@@ -48,7 +32,7 @@ def test_instructor_has_one_translation_per_language():
     ("hy", "Lessons held", "Անցկացված դասեր", "դասեր"),
 ])
 def test_a_planted_synonym_is_caught(scratch_catalogs, lang, msgid, text, found):
-    _plant(scratch_catalogs, lang, msgid, text)
+    plant(scratch_catalogs, lang, msgid, text)
     violations = glossary.glossary_violations(lang, folder=str(scratch_catalogs))
     assert len(violations) == 1
     assert violations[0]["msgid"] == msgid and violations[0]["found"] == found
@@ -59,7 +43,7 @@ def test_a_planted_synonym_is_caught(scratch_catalogs, lang, msgid, text, found)
 
 def test_an_exact_word_synonym_does_not_catch_a_longer_word(scratch_catalogs):
     """Armenian "դաս" (lesson's forbidden synonym) must not flag "դասընթաց" (course)."""
-    _plant(scratch_catalogs, "hy", "Lessons held", "Անցկացված պարապմունքներ (դասընթաց)")
+    plant(scratch_catalogs, "hy", "Lessons held", "Անցկացված պարապմունքներ (դասընթաց)")
     assert glossary.glossary_violations("hy", folder=str(scratch_catalogs)) == []
 
 
@@ -67,7 +51,7 @@ def test_translate_check_fails_naming_msgid_term_and_synonym(app, scratch_catalo
     runner = app.test_cli_runner()
     clean = runner.invoke(args=["translate", "check"])
     assert "fr: 0 glossary violations" in clean.output
-    _plant(scratch_catalogs, "fr", "no instructor", "sans animateur")
+    plant(scratch_catalogs, "fr", "no instructor", "sans animateur")
     result = runner.invoke(args=["translate", "check"])
     assert result.exit_code == 1
     assert "fr: 1 glossary violations" in result.output

@@ -1,27 +1,11 @@
 """A translation identical to its English source fails the check unless every word of it is on
 the allow-list (translations/allowed_words.txt: codes, brands; French words spelt as in English
 in its [fr] section)."""
-import shutil
 
 import pytest
 
 from app.services.platform import translations
-
-
-@pytest.fixture
-def scratch_catalogs(tmp_path, monkeypatch):
-    copy = tmp_path / "translations"
-    shutil.copytree(translations.TRANSLATIONS, copy, ignore=shutil.ignore_patterns("*.mo"))
-    monkeypatch.setattr(translations, "TRANSLATIONS", str(copy))
-    monkeypatch.setattr(translations, "POT", str(copy / "messages.pot"))
-    return copy
-
-
-def _plant(copy, lang, msgid, text):
-    po = copy / lang / "LC_MESSAGES" / "messages.po"
-    catalog = translations._read(str(po), lang)
-    catalog[msgid].string = text
-    translations._write(str(po), catalog)
+from tests.platform.scratch_catalogs import plant
 
 
 @pytest.mark.parametrize("lang", translations.LANGUAGES)
@@ -36,14 +20,14 @@ def test_allow_list_has_common_lines_and_language_sections():
 
 
 def test_a_planted_identical_entry_is_caught(scratch_catalogs):
-    _plant(scratch_catalogs, "ru", "Email", "Email")
-    _plant(scratch_catalogs, "fr", "Background jobs", "Background jobs")
+    plant(scratch_catalogs, "ru", "Email", "Email")
+    plant(scratch_catalogs, "fr", "Background jobs", "Background jobs")
     assert translations.identical_to_english("ru") == ["Email"]
     assert translations.identical_to_english("fr") == ["Background jobs"]
 
 
 def test_allowed_words_and_language_sections_pass(scratch_catalogs):
-    _plant(scratch_catalogs, "ru", "Date", "Date")  # French is allowed "Date", Russian is not
+    plant(scratch_catalogs, "ru", "Date", "Date")  # French is allowed "Date", Russian is not
     assert translations.identical_to_english("ru") == ["Date"]
     assert translations.identical_to_english("fr") == []
     with open(scratch_catalogs / "allowed_words.txt", "a", encoding="utf-8") as handle:
@@ -53,7 +37,7 @@ def test_allowed_words_and_language_sections_pass(scratch_catalogs):
 
 
 def test_translate_check_fails_on_an_identical_entry(app, scratch_catalogs):
-    _plant(scratch_catalogs, "uk", "Background jobs", "Background jobs")
+    plant(scratch_catalogs, "uk", "Background jobs", "Background jobs")
     result = app.test_cli_runner().invoke(args=["translate", "check"])
     assert result.exit_code == 1
     assert "uk: 1 identical to English" in result.output
