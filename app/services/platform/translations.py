@@ -202,18 +202,25 @@ def _placeholders(text):
     return sorted(m.group(0) for m in PLACEHOLDER.finditer(text or "") if m.group(0) != "%%")
 
 
-def placeholder_problems(lang, folder=None):
-    """Entries whose translation's placeholders differ from the source's: ``[(msgid, why)]``.
-    ``crash`` problems (an unknown or malformed placeholder) would make the page fail."""
+def translated_entries(lang, folder=None):
+    """``(source forms, translated forms)`` of every translated entry of ``lang``'s catalog
+    (one form each for a singular message, all forms for a plural one)."""
     catalog = _read(os.path.join(folder or TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"),
                     lang)
-    problems = []
     for message in catalog:
         if not message.id or not _translated(message):
             continue
         ids = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
         strings = list(message.string) if isinstance(message.string, (list, tuple)) \
             else [message.string]
+        yield ids, strings
+
+
+def placeholder_problems(lang, folder=None):
+    """Entries whose translation's placeholders differ from the source's: ``[(msgid, why)]``.
+    ``crash`` problems (an unknown or malformed placeholder) would make the page fail."""
+    problems = []
+    for ids, strings in translated_entries(lang, folder):
         source = set()
         for msgid in ids:
             source |= set(_placeholders(msgid))
@@ -348,15 +355,8 @@ def identical_to_english(lang, folder=None):
     word at all. Returns the msgids whose translation (any plural form) is the English outside
     that list."""
     allowed = allowed_words(lang, folder)
-    catalog = _read(os.path.join(folder or TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"),
-                    lang)
     found = []
-    for message in catalog:
-        if not message.id or not _translated(message):
-            continue
-        ids = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
-        strings = list(message.string) if isinstance(message.string, (list, tuple)) \
-            else [message.string]
+    for ids, strings in translated_entries(lang, folder):
         if not any(string.strip() in {msgid.strip() for msgid in ids} for string in strings):
             continue
         words = {word.lower() for msgid in ids
