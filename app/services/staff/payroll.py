@@ -25,7 +25,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, delete, extract, func, insert, or_, select
+from sqlalchemy import and_, case, delete, extract, func, or_, select
 
 from app.extensions import db
 from app.models.clients import Client
@@ -37,7 +37,7 @@ from app.models.staff import Employee
 from app.models.timetable import (
     LATE, LESSON_HELD, LESSON_PLANNED, PRESENT, Attendance, Group, Lesson,
 )
-from app.services.platform import Conflict, DomainError, NotFound
+from app.services.platform import Conflict, DomainError, NotFound, insert_rows
 from app.services.staff.pay_rules import (
     LESSON_KINDS, RuleBook, fixed_monthly_shares, lesson_amount, to_money,
 )
@@ -227,7 +227,7 @@ def calculate_draft(start, end):
     db.session.flush()
     db.session.execute(delete(PayrollLine).where(PayrollLine.payroll_id == payroll.id))
     if lines:
-        db.session.execute(insert(PayrollLine), [dict(line, payroll_id=payroll.id) for line in lines])
+        insert_rows(PayrollLine.__table__, [dict(line, payroll_id=payroll.id) for line in lines])
     db.session.commit()
     db.session.expire(payroll, ["lines"])
     return payroll

@@ -230,6 +230,34 @@ def test_calculation_query_count_does_not_grow_with_lessons(db, count_queries):
     assert large() <= 8
 
 
+def test_calculation_statements_constant_with_salaried_instructors(db, count_queries):
+    """Fixed monthly lines (no lesson, no group) between lesson lines are written in the same
+    one statement: several salaried instructors do not add INSERTs."""
+    def salaried(days):
+        emp = make_employee()
+        make_rule(emp, FIXED_MONTHLY, amount=Decimal("900"))
+        make_rule(emp, PER_LESSON, amount=Decimal("5"))
+        for day in days:
+            make_attendance(make_lesson(emp, at(date(2026, 1, day))), value="10")
+        return emp
+
+    salaried([5])
+    db.session.commit()
+    service.calculate_draft(JAN_START, JAN_END)
+    with count_queries() as small:
+        service.calculate_draft(JAN_START, JAN_END)
+    for _ in range(5):
+        salaried(range(6, 20))
+    db.session.commit()
+    with count_queries() as large:
+        payroll = service.calculate_draft(JAN_START, JAN_END)
+    assert large() == small()
+    lines = db.session.query(PayrollLine).filter_by(payroll_id=payroll.id).all()
+    assert len([line for line in lines if line.rule_kind == FIXED_MONTHLY]) == 6
+    assert len([line for line in lines if line.rule_kind == PER_LESSON]) == 1 + 5 * 14
+    assert payroll.total == Decimal(6 * 900 + (1 + 5 * 14) * 5)
+
+
 def test_services_delivered_per_month(db):
     emp = make_employee()
     jan = make_lesson(emp, at(date(2026, 1, 5)))
