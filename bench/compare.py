@@ -168,23 +168,43 @@ GRID_FLOOR = (
     "LEFT JOIN employee e ON e.id = l.instructor_id "
     "WHERE l.starts_at >= :start AND l.starts_at < :end {extra}ORDER BY l.starts_at, r.name")
 
+# a month's payroll by hand: ONE statement aggregating the held lessons, picking each lesson
+# kind's rule valid on the lesson's day (latest valid_from), computing the amount and writing
+# the lines (rolled back) — Tessera reads the same aggregate and writes the same lines
 PAYROLL_FLOOR = [
-    "SELECT l.instructor_id, count(DISTINCT l.id) AS lessons, "
+    "INSERT INTO payroll_line (payroll_id, employee_id, employee_name, lesson_id, rule_id, date, "
+    "group_name, attendees, revenue, rule_kind, rate, amount) "
+    "SELECT DISTINCT ON (x.id, r.kind) (SELECT min(id) FROM payroll), x.instructor_id, "
+    "e.full_name, x.id, r.id, x.day, g.name, x.attendees, x.revenue, r.kind, "
+    "coalesce(r.percent, r.amount), "
+    "CASE WHEN r.min_attendees IS NOT NULL AND x.attendees < r.min_attendees "
+    "THEN coalesce(r.base_amount, 0) WHEN r.kind = 'per_lesson' THEN r.amount "
+    "WHEN r.kind = 'per_attendee' THEN r.amount * x.attendees "
+    "ELSE round(x.revenue * r.percent / 100, 2) END "
+    "FROM (SELECT l.id, l.instructor_id, l.group_id, CAST(l.starts_at AS date) AS day, "
     "sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attendees, "
     "sum(CASE WHEN w.cancelled THEN 0 ELSE coalesce(w.value, 0) END) AS revenue "
     "FROM lesson l LEFT JOIN attendance a ON a.lesson_id = l.id "
     "LEFT JOIN session_write_off w ON w.id = a.write_off_id "
     "WHERE l.status = 'held' AND l.starts_at >= :start AND l.starts_at < :end "
-    "GROUP BY l.instructor_id",
-    "SELECT * FROM pay_rule ORDER BY employee_id, valid_from",
+    "GROUP BY l.id) x "
+    "JOIN employee e ON e.id = x.instructor_id LEFT JOIN class_group g ON g.id = x.group_id "
+    "JOIN pay_rule r ON r.employee_id = x.instructor_id "
+    "AND r.kind IN ('per_lesson', 'per_attendee', 'revenue_percent') "
+    "AND r.valid_from <= x.day AND (r.valid_to IS NULL OR r.valid_to >= x.day) "
+    "ORDER BY x.id, r.kind, r.valid_from DESC",
 ]
 
 
 def _floor(engine, statements, params):
+    """The statements run by hand on one connection, then rolled back (a floor that writes
+    leaves nothing behind)."""
     def call():
         with engine.connect() as conn:
             for statement in statements:
-                conn.execute(text(statement), params).all()
+                result = conn.execute(text(statement), params)
+                if result.returns_rows:
+                    result.all()
     return call
 
 
@@ -317,6 +337,11 @@ def payroll_rows(app, lessons, runs=RUNS):
             db.session.remove()
         results = {"payroll": (_timed(engine, draft, runs),
                                _timed(engine, _floor(engine, PAYROLL_FLOOR, period), runs))}
+        with engine.connect() as conn:  # the floor writes the lesson lines Tessera writes
+            ours = conn.execute(text("SELECT count(*) FROM payroll_line WHERE lesson_id IS NOT "
+                                     "NULL")).scalar()
+            written = conn.execute(text(PAYROLL_FLOOR[0]), period).rowcount
+            assert written == ours, (written, ours)
     return results
 
 
@@ -501,11 +526,19 @@ def _small(sizes):
 EXCEL_RUNS = 3  # the report takes seconds: median of 3
 
 
-def _areas(app, sizes, runs):
-    """{key: (Tessera's result, floor result)} of the timetable, marking, payroll and report."""
-    results = dict(timetable_rows(app, sizes["week"], runs))
-    results.update(payroll_rows(app, sizes["payroll"], runs))
-    results.update(report_rows(app, sizes["report"], min(runs, EXCEL_RUNS)))
+AREAS = ("clients", "timetable", "payroll", "excel")
+
+
+def _areas(app, sizes, runs, only):
+    """{key: (Tessera's result, floor result)} of the timetable, marking, payroll and report
+    (those of them in ``only``)."""
+    results = {}
+    if "timetable" in only:
+        results.update(timetable_rows(app, sizes["week"], runs))
+    if "payroll" in only:
+        results.update(payroll_rows(app, sizes["payroll"], runs))
+    if "excel" in only:
+        results.update(report_rows(app, sizes["report"], min(runs, EXCEL_RUNS)))
     return results
 
 
@@ -515,7 +548,7 @@ def _area_labels(sizes):
             ("weekroom", "timetable week grid, one room", "SQL floor (1 query)"),
             ("mark30", "mark a 30-person lesson present + held", "SQL floor (its statements)"),
             ("payroll", f"payroll for a month, {sizes['payroll']:,} lessons",
-             "SQL floor (aggregate)"),
+             "SQL floor (1 statement: aggregate, rules, lines written)"),
             ("excel", f"Excel report, {sizes['report']:,} rows",
              "raw xlsxwriter constant_memory")]
 
@@ -533,8 +566,15 @@ def main():
                         help="fraction of the 100,000 clients to build (default 1.0)")
     parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL"),
                         help="a disposable PostgreSQL database (BENCH_DATABASE_URL)")
+    parser.add_argument("--areas", default=",".join(AREAS),
+                        help="comma-separated areas to measure (default: all of "
+                             f"{', '.join(AREAS)}); e.g. --scale 10 --areas clients for the "
+                             "client rows at 1,000,000 clients")
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    only = set(args.areas.split(","))
+    if not only <= set(AREAS):
+        parser.error(f"--areas: choose among {', '.join(AREAS)}")
     if not args.url:
         parser.error("--url postgresql://… (or BENCH_DATABASE_URL) is required")
     sizes = _sizes(args.scale)
@@ -545,17 +585,19 @@ def main():
         return
     with tempfile.TemporaryDirectory(prefix="tessera-bench-compare-") as instance:
         app = build_app(args.url, instance, REDIS_URL=NO_REDIS)
-        counted_areas = _areas(app, small, runs=1)
-        areas = _areas(app, sizes, RUNS)
+        counted_areas = _areas(app, small, 1, only)
+        areas = _areas(app, sizes, RUNS, only)
         # the clients last: the database is left with them for bench/load.py (make bench-load)
-        counted, _facts = tessera(app, small["clients"], runs=1)
-        ours, facts = tessera(app, size)
-        done = subprocess.run([sys.executable, os.path.abspath(__file__), "--baseline",
-                               "--scale", str(args.scale), "--url", args.url], check=True,
-                              cwd=ROOT, capture_output=True, text=True)
-        theirs = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"\n{size:,} clients, {facts['debtors']:,} debtors on "
-          f"{args.url.split('://')[0]} (built in {facts['build']:.1f} s); "
+        if "clients" in only:
+            counted, _facts = tessera(app, small["clients"], runs=1)
+            ours, facts = tessera(app, size)
+            done = subprocess.run([sys.executable, os.path.abspath(__file__), "--baseline",
+                                   "--scale", str(args.scale), "--url", args.url], check=True,
+                                  cwd=ROOT, capture_output=True, text=True)
+            theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    clients = (f"{size:,} clients, {facts['debtors']:,} debtors (built in {facts['build']:.1f} s)"
+               if "clients" in only else "areas: " + ", ".join(sorted(only)))
+    print(f"\n{clients} on {args.url.split('://')[0]}; "
           f"median of {RUNS} requests ({EXCEL_RUNS} for the report), spread = max − min; "
           f"queries also counted at a tenth of each size ({small['clients']:,} clients, "
           f"{small['week']} lessons a week, {small['payroll']} payroll lessons, "
@@ -563,10 +605,12 @@ def main():
     print("| page / operation | median ms | spread ms | queries | at a tenth | peak KiB "
           "(Python) | peak RSS growth KiB | baseline | baseline ms | baseline queries | ratio |")
     print("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|")
-    for key, label, _path, kind in _cases(size):
+    for key, label, _path, kind in (_cases(size) if "clients" in only else []):
         base = "bare FAB" if kind == "fab" else "SQL floor"
         print(_row(label, ours[key], base, theirs[key], counted[key]["queries"]))
     for key, label, base in _area_labels(sizes):
+        if key not in areas:
+            continue
         a, b = areas[key]
         print(_row(label, a, base, b, counted_areas[key][0]["queries"]))
 
