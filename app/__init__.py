@@ -171,7 +171,8 @@ def _guard_sessions(app):
         if not current_user.is_authenticated:  # the user was deleted or deactivated
             session.clear()
             return None
-        if sessions.still_valid(session, current_user.id):
+        if sessions.still_valid(session, current_user.id, current=getattr(
+                current_user, "tessera_session_generation", None)):
             return None
         logout_user()
         session.clear()

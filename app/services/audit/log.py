@@ -141,9 +141,9 @@ def entries_since(since, hidden, table=None, row_id=None, limit=500):
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).all()
 
 
-def record_history(table, row_id, hidden):
-    """The whole history of one record, for its card."""
-    return entries_since(None, hidden, table=table, row_id=row_id, limit=1000)
+def record_history(table, row_id, hidden, limit=1000):
+    """The history of one record for its card, newest first: its last ``limit`` changes."""
+    return entries_since(None, hidden, table=table, row_id=row_id, limit=limit)
 
 
 NO_MARK = _l("No audit mark yet: showing every change.")

@@ -16,7 +16,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
 from app.models.clients import Client, Organisation
@@ -158,7 +158,7 @@ def client_courses(client_id):
         select(CourseParticipant)
         .join(Course, Course.id == CourseParticipant.course_id)
         .where(CourseParticipant.client_id == client_id)
-        .options(joinedload(CourseParticipant.course),
+        .options(contains_eager(CourseParticipant.course),
                  joinedload(CourseParticipant.registration)
                  .joinedload(CourseRegistration.organisation))
         .order_by(Course.starts_on.desc(), CourseParticipant.id)).scalars())

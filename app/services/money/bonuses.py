@@ -117,6 +117,17 @@ def adjust_points(client_id, points, note):
     return entry
 
 
+def points_and_recent(client_id, limit=10):
+    """(points, latest movements newest first) of one client in one statement: the balance is
+    a window sum over all the client's movements, computed before the LIMIT."""
+    rows = db.session.execute(
+        select(BonusTransaction, func.sum(BonusTransaction.points).over())
+        .where(BonusTransaction.client_id == client_id)
+        .order_by(BonusTransaction.at.desc(), BonusTransaction.id.desc()).limit(limit)).all()
+    points = Decimal(rows[0][1] if rows else 0).quantize(CENT)
+    return points, [row[0] for row in rows]
+
+
 def recent_transactions(client_id, limit=10):
     """A client's latest point movements, newest first."""
     return list(db.session.scalars(

@@ -9,6 +9,7 @@ without requests and ``SESSION_ABSOLUTE_TIMEOUT`` after its login, whatever its 
 import time
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.security_events import SessionGeneration
@@ -23,6 +24,14 @@ def generation(user_id):
     """The user's current session generation (1 until first bumped)."""
     row = db.session.get(SessionGeneration, user_id)
     return row.generation if row else 1
+
+
+def generation_of(user_id_column):
+    """The current generation of the user ``user_id_column`` as a column expression, for
+    loading it in the same statement as the user (see ``still_valid``'s ``current``)."""
+    return func.coalesce(select(SessionGeneration.generation)
+                         .where(SessionGeneration.user_id == user_id_column)
+                         .scalar_subquery(), 1)
 
 
 def bump(user_id, session=None):
@@ -45,11 +54,14 @@ def start(cookie_session, user_id, now=None):
     cookie_session[SESSION_SEEN_AT_KEY] = now
 
 
-def still_valid(cookie_session, user_id, now=None):
-    """Whether a cookie session of ``user_id`` may go on; refreshes its last-seen time."""
+def still_valid(cookie_session, user_id, now=None, current=None):
+    """Whether a cookie session of ``user_id`` may go on; refreshes its last-seen time.
+    ``current``: the user's generation when already loaded with the user (else one query)."""
     now = now or time.time()
     config = current_app.config
-    if cookie_session.get(SESSION_GENERATION_KEY) != generation(user_id):
+    if current is None:
+        current = generation(user_id)
+    if cookie_session.get(SESSION_GENERATION_KEY) != current:
         return False
     login_at = cookie_session.get(SESSION_LOGIN_AT_KEY) or 0
     seen_at = cookie_session.get(SESSION_SEEN_AT_KEY) or 0
@@ -62,6 +74,9 @@ def still_valid(cookie_session, user_id, now=None):
     return True
 
 
-def token_valid(jwt_data, user_id):
-    """Whether an API token's generation is its user's current one."""
-    return jwt_data.get(TOKEN_GENERATION_CLAIM) == generation(user_id)
+def token_valid(jwt_data, user_id, current=None):
+    """Whether an API token's generation is its user's current one (``current`` as in
+    ``still_valid``)."""
+    if current is None:
+        current = generation(user_id)
+    return jwt_data.get(TOKEN_GENERATION_CLAIM) == current

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models.portal import (BOOKED, CANCELLED, LATE_CANCEL, LEFT, PROMOTED, WAITING, Booking,
@@ -293,10 +294,12 @@ def promote_waitlist(lesson_id, now=None):
 
 
 def client_bookings(client_ids, since=None):
-    """The clients' bookings of lessons from ``since`` (default: today), soonest first."""
+    """The clients' bookings of lessons from ``since`` (default: today), soonest first, with
+    their lesson and its service (one query)."""
     since = since or datetime.combine(datetime.now().date(), datetime.min.time())
     return list(db.session.scalars(
         select(Booking).join(Lesson, Lesson.id == Booking.lesson_id)
+        .options(contains_eager(Booking.lesson).joinedload(Lesson.service))
         .where(Booking.client_id.in_(sorted(client_ids) or [-1]), Lesson.starts_at >= since)
         .order_by(Lesson.starts_at, Booking.id)))
 

@@ -16,7 +16,7 @@ Rules:
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models.timetable import LESSON_CANCELLED, Attendance, Lesson, LessonResult
@@ -178,7 +178,7 @@ def client_results(client_ids, lesson_group_ids=None):
         return []
     query = (select(LessonResult).join(Lesson, Lesson.id == LessonResult.lesson_id)
              .where(LessonResult.client_id.in_(ids))
-             .options(joinedload(LessonResult.lesson).joinedload(Lesson.service))
+             .options(contains_eager(LessonResult.lesson).joinedload(Lesson.service))
              .order_by(Lesson.starts_at, LessonResult.id))
     if lesson_group_ids is not None:
         query = query.where(Lesson.group_id.in_(list(lesson_group_ids) or [-1]))

@@ -9,7 +9,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.clients import Client
@@ -42,7 +42,7 @@ def audit_section(client):
     from app.services import audit
 
     hidden = audit.hidden_fields_for(_can)
-    return {"entries": audit.record_history("client", client.id, hidden)[:200]}
+    return {"entries": audit.record_history("client", client.id, hidden, limit=200)}
 
 
 register_card_section("audit", _l("Audit history"), audit_section, "clients/card_audit.html",
@@ -60,18 +60,18 @@ def _visible(query):
 
 def visible_client_or_404(client_id, *options):
     """The client, when the current user may see it; else 404 (as if it did not exist)."""
-    client = db.session.scalar(_visible(select(Client).where(Client.id == client_id))
-                               .options(*options))
+    client = db.session.execute(_visible(select(Client).where(Client.id == client_id))
+                                .options(*options)).unique().scalar_one_or_none()
     if client is None:
         abort(404)
     return client
 
 
 def load_card_client(client_id):
-    """The client with everything the card's header shows, in a fixed number of queries;
-    404 for a client the current user may not see."""
+    """The client with everything the card's header shows (guardians and tags too: a few rows
+    each) in one statement; 404 for a client the current user may not see."""
     return visible_client_or_404(
-        client_id, selectinload(Client.guardians), selectinload(Client.tags),
+        client_id, joinedload(Client.guardians), joinedload(Client.tags),
         joinedload(Client.organisation), joinedload(Client.manager),
         joinedload(Client.category), joinedload(Client.source))
 

@@ -241,8 +241,8 @@ def payments_section(client):
 
 
 def bonus_section(client):
-    return {"points": bonuses.bonus_balance(client.id),
-            "items": bonuses.recent_transactions(client.id, limit=10)}
+    points, items = bonuses.points_and_recent(client.id, limit=10)
+    return {"points": points, "items": items}
 
 
 register_card_section("passes", _l("Passes and balance"), passes_section,

@@ -58,14 +58,23 @@ class AuthSecurityManager(TesseraSecurityManager):
         return user
 
     def get_user_by_id(self, pk):
-        """The user with their roles and groups in one statement: every logged-in request loads
-        its user, then FAB's permission checks read the roles and groups (two more lazy loads
-        otherwise)."""
+        """The user with their roles, groups and session generation in one statement: every
+        logged-in request loads its user, FAB's permission checks read the roles and groups
+        (two more lazy loads otherwise) and the session check its generation (one more query
+        otherwise; kept on the user as ``tessera_session_generation``)."""
+        from sqlalchemy import select
         from sqlalchemy.orm import joinedload
 
         model = self.user_model
-        return self.session.get(model, pk, options=[
-            joinedload(model.roles), joinedload(model.groups).joinedload(self.group_model.roles)])
+        row = self.session.execute(
+            select(model, sessions.generation_of(model.id)).where(model.id == pk)
+            .options(joinedload(model.roles),
+                     joinedload(model.groups).joinedload(self.group_model.roles))
+        ).unique().first()
+        if row is None:
+            return None
+        user, user.tessera_session_generation = row
+        return user
 
     def on_user_login(self, user):
         events.record(events.LOGIN, user.username, user.id)
@@ -97,9 +106,12 @@ class AuthSecurityManager(TesseraSecurityManager):
             user_id = int(jwt_data["sub"])
         except (KeyError, TypeError, ValueError):
             return None
-        if not sessions.token_valid(jwt_data, user_id):
+        user = self.load_user(user_id)  # active users only, with their session generation
+        if user is None or not sessions.token_valid(
+                jwt_data, user_id, current=getattr(user, "tessera_session_generation", None)):
             return None
-        return super().load_user_jwt(_jwt_header, jwt_data)
+        g.user = user  # as FAB's load_user_jwt: the API's permission checks read g.user
+        return user
 
     def load_user(self, pk):
         try:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectField
 
 from app.extensions import db
-from app.models.portal import (BookingPenalty, BookingSettings, CancellationRule, OnlineCheckout,
+from app.models.portal import (BOOKED, CANCELLED, LATE_CANCEL, NO_SHOW, BookingPenalty,
+                               BookingSettings, CancellationRule, OnlineCheckout,
                                PortalAccountClient)
 from app.services.clients import register_card_section
 from app.services.platform import DomainError
@@ -170,11 +171,16 @@ class PortalStaffView(BaseView):
         return redirect(url_for("BookingPenaltyModelView.list"))
 
 
+BOOKING_STATUS_LABELS = {BOOKED: _l("Booked"), CANCELLED: _l("Cancelled"),
+                         LATE_CANCEL: _l("Late cancellation"), NO_SHOW: _l("No-show")}
+
+
 def portal_section(client):
     linked = db.session.scalar(select(PortalAccountClient.account_id)
                                .where(PortalAccountClient.client_id == client.id).limit(1))
     return {"has_account": linked is not None,
-            "bookings": booking.client_bookings({client.id})[:20]}
+            "bookings": booking.client_bookings({client.id})[:20],
+            "status_labels": BOOKING_STATUS_LABELS}
 
 
 register_card_section("portal", _l("Client portal"), portal_section, "portal/card_section.html",

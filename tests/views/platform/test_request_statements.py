@@ -1,5 +1,5 @@
-"""What every logged-in request spends before its page: the user with roles and groups in one
-statement, then the session generation — two statements, whatever the user's roles."""
+"""What every logged-in request spends before its page: ONE statement loading the user with
+roles, groups and session generation, whatever the user's roles."""
 from sqlalchemy import event
 
 from app.security import FRONT_DESK, MANAGER
@@ -24,9 +24,21 @@ def test_a_logged_in_request_loads_user_roles_and_groups_at_once(db, app, login)
     web.get("/client/list/")
     response, seen = _statements(db, lambda: web.get("/client/list/"))
     assert response.status_code == 200
-    assert "ab_role" in seen[0] and "ab_group" in seen[0]  # one statement: user, roles, groups
-    assert "session_generation" in seen[1]
-    assert not [s for s in seen[2:] if "ab_user_role" in s or "ab_user_group" in s]
+    # one statement: user, roles, groups and the session generation
+    assert "ab_role" in seen[0] and "ab_group" in seen[0] and "session_generation" in seen[0]
+    assert not [s for s in seen[1:] if "ab_user_role" in s or "ab_user_group" in s
+                or "session_generation" in s]
+
+
+def test_an_api_request_loads_its_user_and_generation_at_once(db, app, api_token):
+    web = app.test_client()
+    headers = api_token(MANAGER)
+    web.get("/api/v1/client/", headers=headers)
+    response, seen = _statements(db, lambda: web.get("/api/v1/client/", headers=headers))
+    assert response.status_code == 200
+    with_generation = [s for s in seen if "session_generation" in s]
+    assert with_generation and all("FROM ab_user" in s and "ab_role" in s
+                                   for s in with_generation)
 
 
 def test_the_permission_checks_still_follow_the_roles(db, app, login):
