@@ -61,6 +61,10 @@
     if (!track || event.button !== 0) { return; }
     var url = new URL(track.getAttribute("data-add-url"), window.location.href);
     url.searchParams.set("start", slotTime(track, slotAt(track, event.clientX)));
-    window.location.assign(url.pathname + url.search);
+    if (event.ctrlKey || event.metaKey || event.shiftKey) {
+      window.open(url.pathname + url.search, "_blank");  /* as a link would */
+    } else {
+      window.location.assign(url.pathname + url.search);
+    }
   });
 })();
