@@ -108,7 +108,7 @@ class TimetableView(BaseView):
 
 
 def _lesson_times(grid):
-    """"HH:MM–HH:MM" of each lesson shown, by id: formatted once, not per use in the page."""
+    """Each shown lesson's "HH:MM–HH:MM", by id: formatted once, not per use in the page."""
     return {card["id"]: f"{card['starts_at']:%H:%M}–{card['ends_at']:%H:%M}"
             for card in grid.lessons}
 
