@@ -65,7 +65,9 @@ class TimetableView(BaseView):
             "timetable/grid.html", title=_("Timetable"), grid=grid, choices=filter_choices(),
             prev_day=day - step, next_day=day + step, today=date.today(),
             can_add=self.appbuilder.sm.can("write", "Lesson"),
-            weekdays=WEEKDAYS, slot_minutes=_slot_minutes(grid))
+            weekdays=WEEKDAYS, slot_minutes=_slot_minutes(grid),
+            slot_labels=[slot.strftime("%H:%M") for slot in grid.slots],
+            lesson_times=_lesson_times(grid))
 
 
     @expose("/print")
@@ -103,6 +105,12 @@ class TimetableView(BaseView):
         name = f"timetable-{grid.days[0].isoformat()}.pdf"
         return Response(data, mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _lesson_times(grid):
+    """Each shown lesson's "HH:MM–HH:MM", by id: formatted once, not per use in the page."""
+    return {card["id"]: f"{card['starts_at']:%H:%M}–{card['ends_at']:%H:%M}"
+            for card in grid.lessons}
 
 
 def _slot_minutes(grid):

@@ -33,6 +33,38 @@ def test_grid_shows_lessons_with_filled_capacity_and_red(db, login):
     assert f"/lessons/add?date={TODAY.isoformat()}&amp;start=07:00" in manager_html
 
 
+def test_grid_page_does_not_grow_with_the_slots(db, login, app, monkeypatch):
+    """One track per row carries the row's add-a-lesson link once, whatever the number of
+    time slots: with three times the slots only the slot heads are added, not a cell (and a
+    url_for) per row and slot (issue 20)."""
+    group = make_group(members=2, name="Tango avancé")
+    give_passes(group.test_clients, group.service, paid=False)
+    lesson = make_lesson(group, starts_at=at(18))
+    make_lesson(make_group(members=1), starts_at=at(9))
+    db.session.commit()
+    manager = login(MANAGER)
+
+    def grid(slot_minutes):
+        monkeypatch.setitem(app.config, "TIMETABLE_SLOT_MINUTES", slot_minutes)
+        html = manager.get(f"/timetable/?date={TODAY.isoformat()}").get_data(as_text=True)
+        rows = html.count('class="tt-row-head"')
+        assert rows >= 2 and html.count('class="tt-track tt-addable"') == rows
+        assert html.count('href="/lessons/add?') == rows  # the row heads' links (no JS)
+        assert html.count('data-add-url="/lessons/add?') == rows
+        assert f'data-slot-minutes="{slot_minutes}"' in html and 'data-day-start="07:00"' in html
+        assert f'data-lesson-id="{lesson.id}"' in html and "tt-red" in html
+        assert "18:00–19:00" in html and "Tango avancé" in html and "2/20" in html
+        return html, rows
+
+    html_30, rows = grid(30)
+    html_10, rows_10 = grid(10)
+    assert rows_10 == rows
+    assert html_30.count('class="tt-slot-head"') == 30 and html_10.count('class="tt-slot-head"') == 90
+    assert len(html_10) - len(html_30) < 60 * 120  # 60 more slot heads, nothing per row
+    track = f'data-add-url="/lessons/add?date={TODAY.isoformat()}&amp;start=07:00&amp;room={group.room_id}&amp;'
+    assert track in html_30
+
+
 def test_grid_query_count_does_not_grow_with_lessons(db, login, count_queries):
     client = login(MANAGER)
 
