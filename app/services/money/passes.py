@@ -26,6 +26,7 @@ from app.services.money.plans import (  # noqa: F401  (part of this API)
     price_for, window_hours, windows_at)
 from app.services.platform import Conflict, DomainError, NotFound
 from app.services.money.payments import (add_charge, checked_amount, client_balances, debtor_ids,
+                                         debtor_query,
                                          paid_for_pass, return_money, take_payment, to_money)
 from app.services.money.write_offs import (  # noqa: F401  (writing sessions off: part of this API)
     NoValidPass, _session_value, cancel_write_off, cancel_write_offs, record_owed_visit,
@@ -337,6 +338,17 @@ def red_pass_ids(passes, on=None):
     running_out = running_out_pass_ids([pid for pid, _ in pairs], on)
     owing = debtor_ids({cid for _, cid in pairs})
     return {pid for pid, cid in pairs if pid in running_out or cid in owing}
+
+
+def client_flag_queries(client_ids, on_date=None):
+    """``{"debt": SELECT, "red_pass": SELECT}`` (not run) of the clients among ``client_ids``
+    (ids or a SELECT of ids) who owe, and who hold a live pass running out on ``on_date`` — for
+    a caller combining them with other flags in one statement (the timetable's red flags)."""
+    on = on_date or date.today()
+    ids = client_ids if isinstance(client_ids, Select) else list(client_ids)
+    return {"debt": debtor_query(ids),
+            "red_pass": select(Pass.client_id).join(PassPlan, PassPlan.id == Pass.plan_id)
+            .where(Pass.client_id.in_(ids), _running_out_condition(on)).distinct()}
 
 
 def client_flags(client_ids, on_date=None):

@@ -134,20 +134,26 @@ def client_balance(client_id):
     return client_balances([client_id])[client_id]
 
 
-def debtor_ids(client_ids=None):
-    """Clients whose balance is positive (they owe), optionally among ``client_ids`` — ids, or a
-    SELECT of client ids that stays in SQL (no bind parameter per client)."""
+def debtor_query(client_ids=None):
+    """The SELECT (not run) of the clients whose balance is positive (they owe), optionally
+    among ``client_ids`` — ids, or a SELECT of client ids that stays in SQL."""
     ledger = _ledger()
     query = select(ledger.c.client_id).group_by(ledger.c.client_id).having(
         func.sum(ledger.c.amount) >= CENT)
-    if isinstance(client_ids, Select):
-        query = query.where(ledger.c.client_id.in_(client_ids))
-    elif client_ids is not None:
-        ids = list(client_ids)
-        if not ids:
-            return set()
+    if client_ids is not None:
+        ids = client_ids if isinstance(client_ids, Select) else list(client_ids)
         query = query.where(ledger.c.client_id.in_(ids))
-    return set(db.session.scalars(query))
+    return query
+
+
+def debtor_ids(client_ids=None):
+    """Clients whose balance is positive (they owe), optionally among ``client_ids`` — ids, or a
+    SELECT of client ids that stays in SQL (no bind parameter per client)."""
+    if client_ids is not None and not isinstance(client_ids, Select):
+        client_ids = list(client_ids)
+        if not client_ids:
+            return set()
+    return set(db.session.scalars(debtor_query(client_ids)))
 
 
 def debt_subqueries():

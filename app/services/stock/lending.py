@@ -22,6 +22,14 @@ from app.services.platform import Conflict, DomainError, NotFound
 from app.services.stock import movements
 
 
+def overdue_items_query(client_ids, on_date):
+    """The SELECT (not run) of the clients among ``client_ids`` (ids or a SELECT of ids) holding
+    a lent item whose return date is before ``on_date``."""
+    ids = client_ids if isinstance(client_ids, Select) else list(set(client_ids or ()))
+    return (select(Loan.client_id).distinct()
+            .where(Loan.client_id.in_(ids), Loan.returned_on.is_(None), Loan.due_date < on_date))
+
+
 def clients_with_overdue_items(client_ids, on_date):
     """Clients among ``client_ids`` holding a lent item whose return date is before ``on_date``.
 
@@ -30,9 +38,7 @@ def clients_with_overdue_items(client_ids, on_date):
     ids = client_ids if isinstance(client_ids, Select) else list(set(client_ids or ()))
     if not isinstance(ids, Select) and not ids:
         return set()
-    return set(db.session.scalars(
-        select(Loan.client_id).distinct()
-        .where(Loan.client_id.in_(ids), Loan.returned_on.is_(None), Loan.due_date < on_date)))
+    return set(db.session.scalars(overdue_items_query(ids, on_date)))
 
 
 def overdue_loans(on_date):

@@ -10,9 +10,10 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import or_, select, union
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.models.clients import Client
+from app.models.passes import Service
 from app.models.staff import Employee
 from app.models.timetable import LESSON_CANCELLED, Group, GroupMember, Lesson, Room
 from app.services.timetable import flags as grid_flags
@@ -49,15 +50,38 @@ def _lesson_conditions(start, end, room_id=None, instructor_id=None, group_id=No
 
 def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
                     instructor_ids=None, with_cancelled=True):
-    """Lessons starting in [start, end) with what the grid shows, in one query."""
-    query = (select(Lesson)
-             .options(joinedload(Lesson.service), joinedload(Lesson.group),
-                      joinedload(Lesson.room), joinedload(Lesson.instructor),
-                      joinedload(Lesson.client))
+    """Lessons starting in [start, end) with what the grid shows, in one query: rows (not
+    ORM objects — a week of a busy centre is hundreds of lessons with five related rows each)
+    with the lesson's own columns and ``service_name``, ``group_name``, ``group_capacity``,
+    ``room_name``, ``room_capacity``, ``instructor_name`` and the individual client's names."""
+    query = (select(Lesson.id, Lesson.starts_at, Lesson.ends_at, Lesson.status,
+                    Lesson.client_id, Lesson.group_id, Lesson.room_id, Lesson.instructor_id,
+                    Service.name.label("service_name"), Group.name.label("group_name"),
+                    Group.capacity.label("group_capacity"), Room.name.label("room_name"),
+                    Room.capacity.label("room_capacity"),
+                    Employee.full_name.label("instructor_name"),
+                    Client.last_name.label("client_last_name"),
+                    Client.first_name.label("client_first_name"),
+                    Client.middle_name.label("client_middle_name"))
+             .outerjoin(Service, Service.id == Lesson.service_id)
+             .outerjoin(Group, Group.id == Lesson.group_id)
+             .outerjoin(Room, Room.id == Lesson.room_id)
+             .outerjoin(Employee, Employee.id == Lesson.instructor_id)
+             .outerjoin(Client, Client.id == Lesson.client_id)
              .where(*_lesson_conditions(start, end, room_id, instructor_id, group_id,
                                         instructor_ids, with_cancelled))
              .order_by(Lesson.starts_at, Lesson.id))
-    return list(db.session.execute(query).scalars())
+    return db.session.execute(query).all()
+
+
+def _capacity(lesson):
+    """As ``Lesson.capacity``: 1 for an individual lesson, else the group's (or the room's,
+    whichever is smaller)."""
+    if lesson.client_id:
+        return 1
+    capacities = [c for c in (lesson.group_capacity if lesson.group_id else None,
+                              lesson.room_capacity if lesson.room_id else None) if c is not None]
+    return min(capacities) if capacities else None
 
 
 def member_ids_between(start, end, **filters):
@@ -93,6 +117,7 @@ class Grid:
     slots: list  # [time]
     lessons: list  # [dict]
     filters: dict = field(default_factory=dict)
+    rooms: list = None  # the active rooms (id, name…) when the grid loaded them (day view)
 
 
 def _slots(start, end, minutes):
@@ -111,23 +136,25 @@ def _slot_index(moment, start, minutes, count, round_up=False):
 
 
 def lesson_card(lesson, members, red):
-    """What the grid (and the API) shows of one lesson."""
+    """What the grid (and the API) shows of one lesson (a row of ``lessons_between``)."""
     filled = len(members)
+    client = " ".join(part for part in (lesson.client_last_name, lesson.client_first_name,
+                                        lesson.client_middle_name) if part)
     return {
         "id": lesson.id,
-        "service": lesson.service.name if lesson.service else "",
-        "group": lesson.group.name if lesson.group else None,
-        "client": lesson.client.full_name if lesson.client else None,
-        "instructor": lesson.instructor.full_name if lesson.instructor else None,
+        "service": lesson.service_name or "",
+        "group": lesson.group_name,
+        "client": client or None,
+        "instructor": lesson.instructor_name,
         "instructor_id": lesson.instructor_id,
-        "room": lesson.room.name if lesson.room else None,
+        "room": lesson.room_name,
         "room_id": lesson.room_id,
         "group_id": lesson.group_id,
         "starts_at": lesson.starts_at,
         "ends_at": lesson.ends_at,
         "status": lesson.status,
         "filled": filled,
-        "capacity": lesson.capacity,
+        "capacity": _capacity(lesson),
         "red": red,
     }
 
@@ -155,18 +182,19 @@ def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
                                  client_ids=select(member_ids_between(start, end, **filters)
                                                    .subquery().c[0]))
 
+    rooms = None
     if view == WEEK:
         rows = [{"key": d.isoformat(), "label": d, "day": d, "room_id": room_id} for d in days]
     else:
-        rooms = db.session.execute(select(Room).where(Room.active.is_(True))
-                                   .order_by(Room.name)).scalars()
+        rooms = list(db.session.execute(select(Room).where(Room.active.is_(True))
+                                        .order_by(Room.name)).scalars())
         rows = [{"key": str(r.id), "label": r.name, "day": day, "room_id": r.id, "capacity": r.capacity}
                 for r in rooms if not room_id or r.id == room_id]
         known = {row["key"] for row in rows}
         for lesson in lessons:  # lessons in an inactive room still show
             if lesson.room_id and str(lesson.room_id) not in known:
                 known.add(str(lesson.room_id))
-                rows.append({"key": str(lesson.room_id), "label": lesson.room.name, "day": day,
+                rows.append({"key": str(lesson.room_id), "label": lesson.room_name, "day": day,
                              "room_id": lesson.room_id})
         if any(lesson.room_id is None for lesson in lessons):
             rows.append({"key": "none", "label": None, "day": day, "room_id": None})
@@ -186,13 +214,16 @@ def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
                     span=max(1, last_slot - first_slot))
         cards.append(card)
     return Grid(view=view, day=day, days=days, rows=rows, slots=slots, lessons=cards,
-                filters={"room": room_id, "instructor": instructor_id, "group": group_id})
+                filters={"room": room_id, "instructor": instructor_id, "group": group_id},
+                rooms=rooms)
 
 
-def filter_choices():
-    """Rooms, instructors and groups for the grid's filters: three queries."""
-    rooms = db.session.execute(select(Room.id, Room.name).where(Room.active.is_(True))
-                               .order_by(Room.name)).all()
+def filter_choices(rooms=None):
+    """Rooms, instructors and groups for the grid's filters: three queries (two when the
+    active rooms — anything with ``id`` and ``name`` — are given, e.g. ``Grid.rooms``)."""
+    if rooms is None:
+        rooms = db.session.execute(select(Room.id, Room.name).where(Room.active.is_(True))
+                                   .order_by(Room.name)).all()
     instructors = db.session.execute(select(Employee.id, Employee.full_name)
                                      .where(Employee.active.is_(True))
                                      .order_by(Employee.full_name)).all()

@@ -62,7 +62,8 @@ class TimetableView(BaseView):
         grid = grid_for_user(g.user, day, view, room_id, instructor_id, group_id)
         step = timedelta(days=7 if view == WEEK else 1)
         return self.render_template(
-            "timetable/grid.html", title=_("Timetable"), grid=grid, choices=filter_choices(),
+            "timetable/grid.html", title=_("Timetable"), grid=grid,
+            choices=filter_choices(rooms=grid.rooms),
             prev_day=day - step, next_day=day + step, today=date.today(),
             can_add=self.appbuilder.sm.can("write", "Lesson"),
             weekdays=WEEKDAYS, slot_minutes=_slot_minutes(grid),

@@ -153,7 +153,12 @@ def test_group_capacity_over_room_capacity_is_refused(db):
         timetable.check_group(group)
 
 
-def test_red_flags_for_debt_red_pass_and_overdue_item(db, monkeypatch):
+def test_red_flags_for_debt_red_pass_and_overdue_item(db):
+    from datetime import timedelta
+
+    from app.models.stock import Loan
+    from tests.factories.stock import make_product
+
     today = date.today()
     service = make_service()
     clean = make_group(members=2, service=service)
@@ -167,9 +172,11 @@ def test_red_flags_for_debt_red_pass_and_overdue_item(db, monkeypatch):
     give_passes(lending.test_clients, service)
     lessons = [make_lesson(g, starts_at=at(today, 8 + 2 * i))
                for i, g in enumerate((clean, owing, running_out, lending))]
-    lent_to = lending.test_clients[0].id
-    monkeypatch.setattr("app.services.timetable.flags.clients_with_overdue_items",
-                        lambda ids, on: {lent_to} & set(db.session.scalars(ids)))
+    db.session.add_all([  # a racket overdue for the lending group; one not yet due for the clean
+        Loan(product_id=make_product().id, client_id=lending.test_clients[0].id,
+             issued_on=today - timedelta(days=20), due_date=today - timedelta(days=1)),
+        Loan(product_id=make_product().id, client_id=clean.test_clients[0].id,
+             issued_on=today, due_date=today + timedelta(days=7))])
     db.session.commit()
     grid = build_grid(today)
     red = {card["id"]: card["red"] for card in grid.lessons}
