@@ -10,6 +10,16 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def docs_screenshots(area):
+    """Where a browser test keeps the pictures the docs show: docs/screenshots/<area> when
+    ``TESSERA_DOCS_SCREENSHOTS=1`` (refreshing the docs' pictures on purpose), else
+    tests/artifacts/screenshots/<area> — an ordinary test run leaves the repository as it was."""
+    if os.environ.get("TESSERA_DOCS_SCREENSHOTS") == "1":
+        return os.path.join(ROOT, "docs", "screenshots", area)
+    return os.path.join(ARTIFACTS, "screenshots", area)
 
 
 @pytest.fixture

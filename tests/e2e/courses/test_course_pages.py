@@ -8,14 +8,14 @@ import shutil
 from datetime import date, timedelta
 
 from app.security import MANAGER
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import docs_screenshots, screenshot
 from tests.factories.courses import make_company, make_course
 from tests.factories.timetable import make_room
 
 CYRILLIC = re.compile("[\u0400-\u04FF]")
 ARMENIAN = re.compile("[\u0531-\u058F]")
 SCRIPTS = {"ru": CYRILLIC, "hy": ARMENIAN}
-DOCS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "screenshots", "courses")
+DOCS = docs_screenshots("courses")
 
 
 def _keep(page, name):

@@ -13,11 +13,11 @@ from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import Pass, Payment
 from app.models.timetable import Lesson
+from tests.e2e.conftest import docs_screenshots
 from tests.factories.passes import make_plan
 from tests.factories.timetable import give_passes, make_employee, make_group, make_lesson
 
-SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "screenshots",
-                           "desk")
+SCREENSHOTS = docs_screenshots("desk")
 
 
 class Clicks:

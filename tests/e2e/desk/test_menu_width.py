@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "screenshots",
-                           "desk")
+from tests.e2e.conftest import docs_screenshots
+
+SCREENSHOTS = docs_screenshots("desk")
 
 LANGUAGES = ("en", "fr", "ru", "uk", "hy")
 

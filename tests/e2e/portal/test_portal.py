@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from app.models.portal import Booking
+from tests.e2e.conftest import docs_screenshots
 from tests.communication_fixtures import smtp_server  # noqa: F401
 from tests.factories.clients import make_client
 from tests.factories.portal import PASSWORD, bookable_lesson
 from tests.factories.timetable import give_passes
 
-SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "screenshots", "portal")
+SHOTS = docs_screenshots("portal")
 
 
 @pytest.fixture
