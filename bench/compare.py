@@ -439,18 +439,53 @@ def report_rows(app, wanted, runs=RUNS):
 # --- baselines -------------------------------------------------------------------------------
 
 SQL_FLOOR = {
-    # the client card's rows: the client with category/organisation, guardians, passes,
-    # balance, payments, visits — the same rows the card shows, hand-written
+    # the client card's rows, hand-written: the same rows every section shows the manager
+    # (header with guardians and tags, passes, balance, visits, results, payments, bonus,
+    # courses, calls, messages, tasks, portal, client and issued documents, audit history)
     "card": [
-        "SELECT c.*, cc.name, o.short_name FROM client c LEFT JOIN client_category cc ON "
-        "cc.id = c.category_id LEFT JOIN organisation o ON o.id = c.organisation_id "
-        "WHERE c.id = :id",
-        "SELECT * FROM guardian WHERE client_id = :id",
-        "SELECT p.*, pp.name FROM client_pass p JOIN pass_plan pp ON pp.id = p.plan_id "
-        "WHERE p.client_id = :id ORDER BY p.start_date DESC",
+        "SELECT c.*, cc.name, cs.name, u.first_name, u.last_name, o.short_name FROM client c "
+        "LEFT JOIN client_category cc ON cc.id = c.category_id LEFT JOIN client_source cs ON "
+        "cs.id = c.source_id LEFT JOIN ab_user u ON u.id = c.manager_id LEFT JOIN organisation o "
+        "ON o.id = c.organisation_id WHERE c.id = :id",
+        "SELECT * FROM guardian WHERE client_id = :id ORDER BY id",
+        "SELECT t.id, t.name FROM client_tag ct JOIN tag t ON t.id = ct.tag_id "
+        "WHERE ct.client_id = :id ORDER BY t.name",
+        "SELECT p.*, pp.name, f.start_date, f.end_date FROM client_pass p JOIN pass_plan pp ON "
+        "pp.id = p.plan_id LEFT JOIN pass_freeze f ON f.pass_id = p.id WHERE p.client_id = :id "
+        "ORDER BY p.start_date DESC, p.id DESC, f.start_date",
         "SELECT (SELECT coalesce(sum(amount), 0) FROM charge WHERE client_id = :id AND NOT "
         "cancelled) - (SELECT coalesce(sum(amount), 0) FROM payment WHERE client_id = :id)",
-        "SELECT * FROM payment WHERE client_id = :id ORDER BY paid_at DESC LIMIT 20",
+        "SELECT a.status, l.starts_at, s.name FROM attendance a JOIN lesson l ON l.id = "
+        "a.lesson_id JOIN service s ON s.id = l.service_id WHERE a.client_id = :id UNION ALL "
+        "SELECT 'present', w.at, s.name FROM session_write_off w JOIN service s ON s.id = "
+        "w.service_id WHERE w.client_id = :id AND w.walk_in AND NOT w.cancelled "
+        "ORDER BY 2 DESC LIMIT 50",
+        "SELECT r.mark, r.mark_value, r.comment, l.starts_at, s.name FROM lesson_result r "
+        "JOIN lesson l ON l.id = r.lesson_id JOIN service s ON s.id = l.service_id "
+        "WHERE r.client_id = :id ORDER BY l.starts_at, r.id",
+        "SELECT * FROM payment WHERE client_id = :id ORDER BY paid_at DESC, id DESC LIMIT 20",
+        "SELECT *, sum(points) OVER () FROM bonus_transaction WHERE client_id = :id "
+        "ORDER BY at DESC, id DESC LIMIT 10",
+        "SELECT p.*, c.title, c.starts_on, c.ends_on, o.short_name FROM course_participant p "
+        "JOIN course c ON c.id = p.course_id LEFT JOIN course_registration r ON r.id = "
+        "p.registration_id LEFT JOIN organisation o ON o.id = r.organisation_id "
+        "WHERE p.client_id = :id ORDER BY c.starts_on DESC, p.id",
+        "SELECT c.*, u.first_name, u.last_name, tr.name FROM call c LEFT JOIN ab_user u ON "
+        "u.id = c.manager_id LEFT JOIN task_result tr ON tr.id = c.result_id "
+        "WHERE c.client_id = :id ORDER BY c.at DESC LIMIT 20",
+        "SELECT * FROM message WHERE client_id = :id ORDER BY created_on DESC, id DESC LIMIT 20",
+        "SELECT t.*, u.first_name, u.last_name, tr.name FROM task t LEFT JOIN ab_user u ON "
+        "u.id = t.manager_id LEFT JOIN task_result tr ON tr.id = t.result_id "
+        "WHERE t.client_id = :id ORDER BY t.due_at DESC LIMIT 20",
+        "SELECT EXISTS (SELECT 1 FROM portal_account_client WHERE client_id = :id)",
+        "SELECT b.*, l.starts_at, s.name FROM booking b JOIN lesson l ON l.id = b.lesson_id "
+        "JOIN service s ON s.id = l.service_id WHERE b.client_id = :id AND l.starts_at >= "
+        "current_date ORDER BY l.starts_at, b.id LIMIT 20",
+        "SELECT * FROM client_document WHERE client_id = :id ORDER BY created_on DESC, id DESC",
+        "SELECT * FROM document WHERE client_id = :id ORDER BY created_on DESC, id DESC LIMIT 50",
+        "SELECT a.*, u.username FROM audit_entry a LEFT JOIN ab_user u ON u.id = a.user_id "
+        "WHERE a.table_name = 'client' AND a.row_id = CAST(:id AS varchar) "
+        "ORDER BY a.at DESC, a.id DESC LIMIT 200",
     ],
     # the debts list's first page: balance per debtor, oldest unpaid charge, names, 100 rows
     "debts": [
