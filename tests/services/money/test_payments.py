@@ -60,7 +60,7 @@ def test_debts_list_shows_the_age_of_the_oldest_unpaid_charge(db):
     assert [r["client_id"] for r in rows] == [old.id, recent.id]
     assert rows[0]["balance"] == Decimal("15.00")
     assert rows[0]["since"] == TODAY - timedelta(days=10) and rows[0]["days"] == 10
-    assert rows[1]["days"] == 2 and rows[1]["client"].id == recent.id
+    assert rows[1]["days"] == 2 and rows[1]["name"] == recent.full_name
 
 
 # --- bonus points -------------------------------------------------------------------------
