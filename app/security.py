@@ -260,6 +260,12 @@ class TesseraSecurityManager(SecurityManager):
         return any(role_can(role_name, R, MENU_RESOURCES[item])
                    for item in MENU_CATEGORIES.get(menu_name, ()) if item in MENU_RESOURCES)
 
+    def is_item_public(self, permission_name, view_name):
+        """Nothing is public: every page and API needs a logged-in role granting it, and the
+        Public role holds no permission (roles are code, above). FAB would read the Public
+        role and its permissions from the database — twice on every API request."""
+        return False
+
     def can(self, action, resource):
         """``current user may <action> <resource>`` — for templates and services."""
         return self.has_access(f"can_{action}", resource)

@@ -39,6 +39,9 @@ def test_an_api_request_loads_its_user_and_generation_at_once(db, app, api_token
     with_generation = [s for s in seen if "session_generation" in s]
     assert with_generation and all("FROM ab_user" in s and "ab_role" in s
                                    for s in with_generation)
+    # nothing is public: the Public role and its permissions are not read from the database
+    assert not [s for s in seen if "WHERE ab_role.name =" in s]
+    assert web.get("/api/v1/client/").status_code == 401  # and without a token: refused
 
 
 def test_the_permission_checks_still_follow_the_roles(db, app, login):
