@@ -348,15 +348,18 @@ def _token_clients_language(app):
 
 def _token_user_locale():
     """The saved language of the bearer token's user, or None (no valid token)."""
-    from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
+    from flask_jwt_extended import get_current_user, get_jwt_identity, verify_jwt_in_request
 
     from app.services.platform.users import user_locale
 
     try:
         verify_jwt_in_request()
         identity = get_jwt_identity()
+        user = get_current_user()
     except Exception:  # any invalid, expired, revoked or malformed token
         return None
+    if hasattr(user, "tessera_locale"):  # loaded with the user (get_user_by_id)
+        return user.tessera_locale
     try:
         return user_locale(int(identity))
     except (TypeError, ValueError):

@@ -76,6 +76,17 @@ def refuse_own_role_change(user, actor_id):
         raise Forbidden(OWN_ROLES_MESSAGE, field="roles")
 
 
+def locale_of(user_id_column):
+    """The saved language of the user ``user_id_column`` as a column expression (NULL when
+    none), for loading it in the same statement as the user."""
+    from sqlalchemy import select
+
+    from app.models.preferences import UserPreference
+
+    return (select(UserPreference.locale).where(UserPreference.user_id == user_id_column)
+            .scalar_subquery())
+
+
 def user_locale(user_id):
     """The language a user chose last time, or None."""
     from app.extensions import db

@@ -10,7 +10,7 @@ from flask_appbuilder.security.views import UserDBModelView
 from app.security import TesseraSecurityManager
 from app.services.platform import DomainError, login_limits, security_events as events, sessions
 from app.services.platform.passwords import check_password
-from app.services.platform.users import refuse_own_role_change
+from app.services.platform.users import locale_of, refuse_own_role_change
 
 
 class TesseraUserDBModelView(UserDBModelView):
@@ -58,22 +58,24 @@ class AuthSecurityManager(TesseraSecurityManager):
         return user
 
     def get_user_by_id(self, pk):
-        """The user with their roles, groups and session generation in one statement: every
-        logged-in request loads its user, FAB's permission checks read the roles and groups
-        (two more lazy loads otherwise) and the session check its generation (one more query
-        otherwise; kept on the user as ``tessera_session_generation``)."""
+        """The user with their roles, groups, session generation and saved language in one
+        statement: every logged-in request loads its user, FAB's permission checks read the
+        roles and groups (two more lazy loads otherwise), the session check its generation and
+        a token request its language (one more query each otherwise; kept on the user as
+        ``tessera_session_generation`` and ``tessera_locale``)."""
         from sqlalchemy import select
         from sqlalchemy.orm import joinedload
 
         model = self.user_model
         row = self.session.execute(
-            select(model, sessions.generation_of(model.id)).where(model.id == pk)
+            select(model, sessions.generation_of(model.id), locale_of(model.id))
+            .where(model.id == pk)
             .options(joinedload(model.roles),
                      joinedload(model.groups).joinedload(self.group_model.roles))
         ).unique().first()
         if row is None:
             return None
-        user, user.tessera_session_generation = row
+        user, user.tessera_session_generation, user.tessera_locale = row
         return user
 
     def on_user_login(self, user):

@@ -41,6 +41,8 @@ def test_an_api_request_loads_its_user_and_generation_at_once(db, app, api_token
                                    for s in with_generation)
     # nothing is public: the Public role and its permissions are not read from the database
     assert not [s for s in seen if "WHERE ab_role.name =" in s]
+    # the saved language (no Accept-Language here) came with the user
+    assert not [s for s in seen if "user_preference" in s and "FROM ab_user" not in s]
     assert web.get("/api/v1/client/").status_code == 401  # and without a token: refused
 
 
