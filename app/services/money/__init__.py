@@ -22,7 +22,8 @@ from app.services.money.write_offs import (NoValidPass, cancel_write_offs, has_c
                                            write_off_session, write_off_sessions)
 
 __all__ = ["PASS_SOLD", "PAYMENT_TAKEN", "NoValidPass", "add_charge", "cancel_write_offs",
-           "client_balances", "client_flag_queries", "client_flags", "debt_subqueries", "debt_summary", "debtor_ids",
+           "client_balances", "client_flag_queries", "client_flags", "debt_subqueries",
+           "debt_summary", "debtor_ids",
            "has_covering_pass", "listen", "payments_of_day", "price_for", "recent_walk_in",
            "record_owed_visit", "refund_pass", "refundable_value", "return_money", "sell_pass",
            "shift_for_payment", "take_payment", "to_money", "why_not_covered", "write_off_session",

@@ -1,8 +1,8 @@
 """Platform: domain errors, background-job records and queues, users, translations.
 
 Other domains import only the domain errors, the password policy, the failed-login limiter
-(the client portal's login) and the bulk insert (``insert_rows``) from here; the rest is used by the app factory,
-the CLI and the platform's own views.
+(the client portal's login) and the bulk insert (``insert_rows``) from here; the rest is used by
+the app factory, the CLI and the platform's own views.
 """
 from app.services.platform.bulk import insert_rows
 from app.services.platform.errors import Conflict, DomainError, Forbidden, NotFound

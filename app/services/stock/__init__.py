@@ -7,7 +7,8 @@ and the overdue loans (the "item due back" reminder); issuing goods for the cent
 numbered shop receipt).
 """
 from app.services.stock.hooks import SOLD, listen
-from app.services.stock.lending import clients_with_overdue_items, overdue_items_query, overdue_loans
+from app.services.stock.lending import (clients_with_overdue_items, overdue_items_query,
+                                        overdue_loans)
 from app.services.stock.movements import issue_for_use
 
 __all__ = ["SOLD", "clients_with_overdue_items", "issue_for_use", "listen", "overdue_items_query",
