@@ -10,8 +10,8 @@ from app.services.money.amounts import to_money
 from app.services.money.cash_desk import shift_for_payment
 from app.services.money.day import payments_of_day
 from app.services.money.hooks import PASS_SOLD, PAYMENT_TAKEN, listen
-from app.services.money.passes import (client_flag_queries, client_flags, refund_pass,
-                                       refundable_value, sell_pass)
+from app.services.money.passes import (client_flag_queries, client_flags, flags_by_client,
+                                       refund_pass, refundable_value, sell_pass)
 from app.services.money.plans import price_for
 from app.services.money.payments import (add_charge, client_balances, debt_subqueries, debt_summary,
                                          debtor_ids,
@@ -23,7 +23,7 @@ from app.services.money.write_offs import (NoValidPass, cancel_write_offs, has_c
 
 __all__ = ["PASS_SOLD", "PAYMENT_TAKEN", "NoValidPass", "add_charge", "cancel_write_offs",
            "client_balances", "client_flag_queries", "client_flags", "debt_subqueries",
-           "debt_summary", "debtor_ids",
+           "debt_summary", "debtor_ids", "flags_by_client",
            "has_covering_pass", "listen", "payments_of_day", "price_for", "recent_walk_in",
            "record_owed_visit", "refund_pass", "refundable_value", "return_money", "sell_pass",
            "shift_for_payment", "take_payment", "to_money", "why_not_covered", "write_off_session",

@@ -126,10 +126,3 @@ def points_and_recent(client_id, limit=10):
         .order_by(BonusTransaction.at.desc(), BonusTransaction.id.desc()).limit(limit)).all()
     points = Decimal(rows[0][1] if rows else 0).quantize(CENT)
     return points, [row[0] for row in rows]
-
-
-def recent_transactions(client_id, limit=10):
-    """A client's latest point movements, newest first."""
-    return list(db.session.scalars(
-        select(BonusTransaction).where(BonusTransaction.client_id == client_id)
-        .order_by(BonusTransaction.at.desc(), BonusTransaction.id.desc()).limit(limit)))

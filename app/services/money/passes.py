@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -353,7 +353,7 @@ def client_flag_queries(client_ids, on_date=None):
 
 def client_flags(client_ids, on_date=None):
     """Flags per client: "debt" when the balance is positive, "red_pass" when a live pass is
-    running out. Two queries whatever the number of clients. ``client_ids`` may be a SELECT of
+    running out. One query whatever the number of clients. ``client_ids`` may be a SELECT of
     client ids, kept in SQL (no bind parameter per client); then only flagged clients are keys."""
     if isinstance(client_ids, Select):
         ids, flags = client_ids, {}
@@ -362,14 +362,20 @@ def client_flags(client_ids, on_date=None):
         flags = {cid: set() for cid in ids}
         if not ids:
             return flags
-    on = on_date or date.today()
-    for cid in debtor_ids(ids):
-        flags.setdefault(cid, set()).add("debt")
-    red = db.session.scalars(
-        select(Pass.client_id).join(PassPlan, PassPlan.id == Pass.plan_id)
-        .where(Pass.client_id.in_(ids), _running_out_condition(on)).distinct())
-    for cid in red:
-        flags.setdefault(cid, set()).add("red_pass")
+    for cid, names in flags_by_client(client_flag_queries(ids, on_date)).items():
+        flags.setdefault(cid, set()).update(names)
+    return flags
+
+
+def flags_by_client(queries):
+    """``{client id: {flag, …}}`` from ``{flag: SELECT of client ids}`` in ONE statement (a
+    UNION ALL of the SELECTs, each labelled with its flag); only flagged clients are keys."""
+    flagged = union_all(*[
+        select(literal(name).label("flag"), query.subquery().c[0].label("client_id"))
+        for name, query in queries.items()])
+    flags = {}
+    for name, client_id in db.session.execute(flagged):
+        flags.setdefault(client_id, set()).add(name)
     return flags
 
 

@@ -1,10 +1,9 @@
 """Red flags of clients for the timetable: debt, red pass (money's ``client_flag_queries``) and
 an overdue lent item (stock's ``overdue_items_query``), in ONE statement: each domain gives its
-SELECT of flagged clients and the union runs once."""
-from sqlalchemy import Select, literal, select, union_all
+SELECT of flagged clients and money's ``flags_by_client`` runs their union once."""
+from sqlalchemy import Select
 
-from app.extensions import db
-from app.services.money import client_flag_queries
+from app.services.money import client_flag_queries, flags_by_client
 from app.services.stock import overdue_items_query
 
 
@@ -15,12 +14,5 @@ def member_flags(client_ids, on_date):
     ids = client_ids if isinstance(client_ids, Select) else set(client_ids)
     if not isinstance(ids, Select) and not ids:
         return {}
-    queries = dict(client_flag_queries(ids, on_date),
-                   overdue_item=overdue_items_query(ids, on_date))
-    flagged = union_all(*[
-        select(literal(name).label("flag"), query.subquery().c[0].label("client_id"))
-        for name, query in queries.items()])
-    flags = {}
-    for name, client_id in db.session.execute(flagged):
-        flags.setdefault(client_id, set()).add(name)
-    return flags
+    return flags_by_client(dict(client_flag_queries(ids, on_date),
+                                overdue_item=overdue_items_query(ids, on_date)))
