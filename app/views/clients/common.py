@@ -133,6 +133,7 @@ class FilterClientText(BaseFilter):
 
     name = _l("Matches")
     arg_name = "client_text"
+    caps_count = True  # see EagerInterface.count_cap
 
     def apply(self, query, value):
         condition = client_search_condition(value)
@@ -142,6 +143,7 @@ class FilterClientText(BaseFilter):
 class FilterPhoneDigits(BaseFilter):
     name = _l("Contains")
     arg_name = "phone_digits"
+    caps_count = True  # see EagerInterface.count_cap
 
     def apply(self, query, value):
         digits = digits_only(value)

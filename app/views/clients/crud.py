@@ -153,7 +153,9 @@ class GuardianModelView(TesseraModelView):
 
 
 class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
-    datamodel = EagerInterface(Client, eager=("category", "manager", "organisation"))
+    # a free-text search counts up to 1,000 matches; a page's keys first, from the name index
+    datamodel = EagerInterface(Client, eager=("category", "manager", "organisation"),
+                               count_cap=1000, keys_first=True)
     class_permission_name = "Client"
     method_permission_name = {**MODELVIEW_ACTIONS, "reassign_clients": "reassign"}
     route_base = "/client"
