@@ -136,7 +136,12 @@ class FilterClientText(BaseFilter):
     caps_count = True  # see EagerInterface.count_cap
 
     def apply(self, query, value):
-        condition = client_search_condition(value)
+        # a list page filters twice (its count, its page's keys): the condition, with the
+        # organisations it looked up, is built once per request
+        conditions = g.setdefault("_tessera_client_search", {}) if has_request_context() else {}
+        if value not in conditions:
+            conditions[value] = client_search_condition(value)
+        condition = conditions[value]
         return query if condition is None else query.filter(condition)
 
 

@@ -20,6 +20,12 @@ class CappedCount(int):
         return escape(gettext("more than %(count)s", count=format_decimal(self.cap)))
 
 
+def _typed(value):
+    """Whether a filter's value (FAB keeps a list when the argument repeats) holds any text."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return any(str(item).strip() for item in values if item is not None)
+
+
 class EagerInterface(SQLAInterface):
     """SQLAInterface that eager-loads ``eager`` relations in its list queries: one extra query
     per relation with ``selectinload`` (fits collections); a subclass may set ``loader`` to
@@ -60,13 +66,29 @@ class EagerInterface(SQLAInterface):
             query = query.options(*[self.loader(getattr(self.obj, name)) for name in self.eager])
         return query
 
+    def query(self, filters=None, order_column="", order_direction="", page=None,
+              page_size=None, select_columns=None, outer_default_load=False):
+        """FAB's ``query``, but when every row is asked for (no page size: a form's or a search
+        form's drop-down choices) their number is the count — no COUNT statement for it."""
+        if page_size:
+            return super().query(filters, order_column, order_direction, page, page_size,
+                                 select_columns, outer_default_load)
+        rows = self.apply_all(self.session.query(self.obj), filters, order_column,
+                              order_direction, None, None, select_columns,
+                              outer_default_load).all()
+        name = self.obj.__name__
+        if rows and hasattr(rows[0], name):  # rows of selected columns, as FAB unwraps them
+            rows = [getattr(row, name) for row in rows]
+        return len(rows), rows
+
     def query_count(self, query, filters=None, select_columns=None):
         """The count of the list's rows needs none of the columns the list selects: FAB's count
         otherwise outer-joins (and aliases, on every request) each related table a dotted column
         names — a many-to-one outer join never changes the count, and a filter on a related
         column joins its own table."""
-        if self.count_cap and filters and any(getattr(item, "caps_count", False)
-                                              for item in filters.filters):
+        if self.count_cap and filters and any(
+                getattr(item, "caps_count", False) and _typed(value)
+                for item, value in zip(filters.filters, filters.values)):
             query = self._apply_inner_all(query.with_entities(self._pk_column()), filters,
                                           aliases_mapping={})
             count = query.limit(self.count_cap + 1).count()
