@@ -20,7 +20,7 @@ class CappedCount(int):
         return escape(gettext("more than %(count)s", count=format_decimal(self.cap)))
 
 
-def _typed(value):
+def _has_text(value):
     """Whether a filter's value (FAB keeps a list when the argument repeats) holds any text."""
     values = value if isinstance(value, (list, tuple)) else [value]
     return any(str(item).strip() for item in values if item is not None)
@@ -87,21 +87,18 @@ class EagerInterface(SQLAInterface):
         names — a many-to-one outer join never changes the count, and a filter on a related
         column joins its own table."""
         if self.count_cap and filters and any(
-                getattr(item, "caps_count", False) and _typed(value)
+                getattr(item, "caps_count", False) and _has_text(value)
                 for item, value in zip(filters.filters, filters.values)):
-            query = self._apply_inner_all(query.with_entities(self._pk_column()), filters,
+            query = self._apply_inner_all(query.with_entities(self.get_pk()), filters,
                                           aliases_mapping={})
             count = query.limit(self.count_cap + 1).count()
             return CappedCount(self.count_cap) if count > self.count_cap else count
         return super().query_count(query, filters, select_columns=None)
 
-    def _pk_column(self):
-        return getattr(self.obj, self.get_pk_name())
-
     def _page_by_keys(self, query, filters, order_column, order_direction, page, page_size):
         """The page's keys in one statement (filtered, ordered, offset and limited), its rows
         selected by those keys and ordered the same way."""
-        pk = self._pk_column()
+        pk = self.get_pk()
         keys = self._apply_inner_all(self.session.query(pk), filters, order_column,
                                      order_direction, page, page_size, aliases_mapping={})
         page_keys = keys.subquery()
