@@ -5,9 +5,16 @@
   FAB's parser recurse until it crashed) and must parse, else 400;
 * a numeric id in the path beyond a database integer (a 21-digit id) is simply not found (404);
   an id argument (``id``, ``…_id``, ``room``, ``instructor`` …) in the query string, a form or a
-  JSON body beyond it is a 400 naming the field (PostgreSQL refuses to compare an integer column with it: a 500 before).
+  JSON body beyond it is a 400 naming the field (PostgreSQL refuses to compare an integer column with it: a 500 before);
+* the API's ``page`` and ``page_size`` in ``q`` must not be negative (PostgreSQL: a 500);
+* a list page's ``page_<View>``/``psize_<View>`` arguments must be whole numbers in range (FAB's
+  ``int()`` answered ``abc`` with a 500, PostgreSQL a negative page): a page is answered by a
+  redirect to the same address without the bad argument (the first page, the default size) or
+  with a page size cut to ``MAX_PAGE_SIZE``.
 """
-from flask import jsonify, request
+from urllib.parse import urlencode
+
+from flask import jsonify, redirect, request
 from flask_babel import gettext
 
 MAX_RISON_DEPTH = 32
@@ -17,6 +24,9 @@ ID_ARGUMENTS = ("pk", "id", "job_id", "client_id")
 REFERENCE_ARGUMENTS = ("room", "instructor", "group", "client", "service", "employee", "plan")
 # fields whose names end in _id but hold no record id (an organisation's tax number is long)
 NOT_ID_FIELDS = ("tax_id", "batch_id")
+# the largest page size a list page offers (FAB's menu: 25, 50, 75, 100), the furthest page
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 10**6
 
 
 def _is_id_name(name):
@@ -59,6 +69,36 @@ def _rison_depth(text):
     return deepest
 
 
+def _paging_value(name, value):
+    """The value a list page's paging argument should have: itself, a corrected one, or None to
+    drop it (not a paging argument: itself)."""
+    if name.startswith("psize_"):
+        limit, smallest = MAX_PAGE_SIZE, 1
+    elif name.startswith("page_"):
+        limit, smallest = MAX_PAGE, 0
+    else:
+        return value
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < smallest:
+        return None
+    return str(min(int(text), limit)) if int(text) > limit or text != value else value
+
+
+def _mend_paging():
+    """A redirect to the same page with its paging arguments mended, or None if they are fine."""
+    if request.method != "GET" or request.path.startswith("/api/"):
+        return None
+    mended, changed = [], False
+    for name, value in request.args.items(multi=True):
+        good = _paging_value(name, value)
+        changed = changed or good != value
+        if good is not None:
+            mended.append((name, good))
+    if not changed:
+        return None
+    return redirect(request.path + ("?" + urlencode(mended) if mended else ""))
+
+
 def check_request():
     """Refuse hostile arguments before any view sees them (see the module docstring)."""
     if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH") \
@@ -77,9 +117,16 @@ def check_request():
         if _rison_depth(query) > MAX_RISON_DEPTH:
             return _refuse(400, gettext("The q argument is nested too deeply."))
         try:
-            prison.loads(query)
+            arguments = prison.loads(query)
         except Exception:  # any malformed rison
             return _refuse(400, gettext("The q argument is not valid rison."))
+        if isinstance(arguments, dict):
+            for name, smallest in (("page", 0), ("page_size", 1)):
+                value = arguments.get(name)
+                if isinstance(value, int) and not isinstance(value, bool) and not (
+                        smallest <= value <= MAX_DB_INTEGER):
+                    return _refuse(400, gettext("%(field)s is out of range.", field=name),
+                                   field=name)
     form = request.form if request.method in ("POST", "PUT", "PATCH") \
         and not request.is_json else {}
     for name, value in list(request.args.items()) + list(form.items()):
@@ -91,7 +138,7 @@ def check_request():
             return _refuse(404, gettext("Not found."))
         if name in ID_ARGUMENTS and isinstance(value, str) and _out_of_range(value):
             return _refuse(404, gettext("Not found."))
-    return None
+    return _mend_paging()
 
 
 def install(app):

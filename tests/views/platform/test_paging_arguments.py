@@ -1,0 +1,85 @@
+"""A list page's paging arguments out of range or not numbers: a redirect to a page that works,
+never a 500 (FAB's int() failed on ``abc``; PostgreSQL refuses a negative OFFSET)."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from app.security import ADMIN, FRONT_DESK
+from app.views.platform.input_guard import MAX_PAGE, MAX_PAGE_SIZE
+from tests.factories.clients import make_client
+
+
+@pytest.fixture
+def no_propagation(app):
+    """Let the app turn exceptions into 500 responses, as in production."""
+    app.testing = False
+    yield
+    app.testing = True
+
+
+def _target(response):
+    parts = urlsplit(response.headers["Location"])
+    return parts.path, parse_qs(parts.query)
+
+
+@pytest.mark.parametrize("argument, value, expected", [
+    ("page_ClientModelView", "-1", None),
+    ("page_ClientModelView", "abc", None),
+    ("page_ClientModelView", "1.5", None),
+    ("page_ClientModelView", "", None),
+    ("page_ClientModelView", "123456789012345678901", None),
+    ("page_ClientModelView", str(MAX_PAGE + 1), str(MAX_PAGE)),
+    ("page_ClientModelView", " 2", "2"),
+    ("psize_ClientModelView", "0", None),
+    ("psize_ClientModelView", "-25", None),
+    ("psize_ClientModelView", "many", None),
+    ("psize_ClientModelView", "100000", str(MAX_PAGE_SIZE)),
+])
+def test_bad_paging_is_mended_by_a_redirect(app, login, no_propagation, argument, value, expected):
+    client = login(FRONT_DESK)
+    response = client.get("/client/list/", query_string={argument: value,
+                                                        "_flt_0_first_name": "Ann"})
+    assert response.status_code == 302
+    path, args = _target(response)
+    assert path == "/client/list/"
+    assert args.get(argument) == ([expected] if expected else None)
+    assert args["_flt_0_first_name"] == ["Ann"]  # the search is kept
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_good_paging_is_left_alone(app, db, login):
+    for number in range(3):
+        make_client(first_name=f"Paged{number}")
+    client = login(FRONT_DESK)
+    response = client.get("/client/list/", query_string={"page_ClientModelView": "1",
+                                                        "psize_ClientModelView": "2"})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("Paged") == 1  # the third of three, page size 2
+
+
+@pytest.mark.parametrize("path", ["/payment/list/", "/organisation/list/", "/pass/list/", "/product/list/"])
+def test_every_list_is_guarded(app, login, no_propagation, path):
+    client = login(ADMIN)
+    response = client.get(path, query_string={"page_X": "-3", "psize_X": "x"})
+    assert response.status_code == 302 and _target(response) == (path, {})
+    assert client.get(path, query_string={"page_X": "-3"}, follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("query, field", [("(page:-1,page_size:25)", "page"),
+                                          ("(page:0,page_size:-5)", "page_size"),
+                                          ("(page:0,page_size:0)", "page_size"),
+                                          ("(page:12345678901,page_size:25)", "page")])
+def test_api_paging_out_of_range_is_a_400(app, api_token, no_propagation, query, field):
+    response = app.test_client().get("/api/v1/client/", query_string={"q": query},
+                                     headers=api_token(ADMIN))
+    assert response.status_code == 400 and response.json["field"] == field
+
+
+def test_api_paging_in_range_lists(app, db, api_token):
+    for number in range(3):
+        make_client(first_name=f"Paged{number}")
+    response = app.test_client().get("/api/v1/client/", query_string={
+        "q": "(page:1,page_size:2,order_column:first_name,order_direction:asc)"},
+        headers=api_token(ADMIN))
+    assert response.status_code == 200
+    assert [row["first_name"] for row in response.json["result"]] == ["Paged2"]
