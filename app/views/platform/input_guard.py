@@ -10,7 +10,8 @@
 * a list page's ``page_<View>``/``psize_<View>`` arguments must be whole numbers in range (FAB's
   ``int()`` answered ``abc`` with a 500, PostgreSQL a negative page): a page is answered by a
   redirect to the same address without the bad argument (the first page, the default size) or
-  with a page size cut to ``MAX_PAGE_SIZE``.
+  with a page size cut to ``MAX_PAGE_SIZE``; a sort column (``_oc_<View>``) the list does not
+  offer is dropped the same way (FAB failed to compile the query: a 500).
 """
 from urllib.parse import urlencode
 
@@ -84,12 +85,40 @@ def _paging_value(name, value):
     return str(min(int(text), limit)) if int(text) > limit or text != value else value
 
 
+def _view_named(name):
+    """The registered view of that class name (a list's arguments name it: ``_oc_<View>``)."""
+    from flask import current_app
+
+    appbuilder = current_app.appbuilder
+    views = getattr(appbuilder, "_tessera_views_by_name", None)
+    if views is None:
+        views = appbuilder._tessera_views_by_name = {
+            type(view).__name__: view for view in appbuilder.baseviews}
+    return views.get(name)
+
+
+def _unknown_sorts():
+    """The names of the list views whose ``_oc_<View>`` names a column they do not sort by (a
+    hand-edited link, or a column hidden from this user): FAB's query failed on it, a 500."""
+    unknown = set()
+    for name, value in request.args.items():
+        if name.startswith("_oc_"):
+            view = _view_named(name[4:])
+            if view is None or value not in (getattr(view, "order_columns", None) or ()):
+                unknown.add(name[4:])
+    return unknown
+
+
 def _mend_paging():
-    """A redirect to the same page with its paging arguments mended, or None if they are fine."""
+    """A redirect to the same page with its paging and sort arguments mended, or None if they
+    are fine."""
     if request.method != "GET" or request.path.startswith("/api/"):
         return None
-    mended, changed = [], False
+    unsortable = _unknown_sorts()
+    mended, changed = [], bool(unsortable)
     for name, value in request.args.items(multi=True):
+        if name[4:] in unsortable and name[:4] in ("_oc_", "_od_"):
+            continue
         good = _paging_value(name, value)
         changed = changed or good != value
         if good is not None:

@@ -152,9 +152,12 @@ def test_sorting_by_medical_notes_only_with_permission(db, login, role, by_notes
     # by name (the default) Boris Alpha comes first; by medical notes Anna ("a") would
     make_client(first_name="Anna", last_name="Zeta", medical_notes="a")
     make_client(first_name="Boris", last_name="Alpha", medical_notes="b")
-    page = login(role).get("/client/list/?_oc_ClientModelView=medical_notes"
-                           "&_od_ClientModelView=asc").get_data(as_text=True)
+    response = login(role).get("/client/list/?_oc_ClientModelView=medical_notes"
+                               "&_od_ClientModelView=asc", follow_redirects=True)
+    page = response.get_data(as_text=True)
     assert (page.index("Anna") < page.index("Boris")) is by_notes
+    # without the permission the address is mended: the sort by notes is dropped
+    assert ("_oc_ClientModelView" in response.request.args) is by_notes
 
 
 def test_medical_filter_ignored_for_front_desk(patient, login):
