@@ -34,6 +34,27 @@ def _organisation_match(term):
     )
 
 
+def _looks_like_number(text):
+    """Mostly digits: a phone or card number, not a name."""
+    digits = digits_only(text)
+    return bool(digits) and len(digits) >= len(text.replace(" ", "")) * 0.6
+
+
+def client_name_begins(text):
+    """A condition true for the clients whose name begins with ``text`` as typed (normalized:
+    "Dub" → "dubois léa", "ива" → "иванова анна"), None for a number or nothing. A search
+    lists these first (``EagerInterface.default_order``): on PostgreSQL and SQLite alike they
+    are one range of the name index; never NULL, so its negation holds every other client."""
+    text = (text or "").strip()
+    prefix = normalize_text(text)
+    if not prefix or _looks_like_number(text) or ord(prefix[-1]) >= 0x10FFFF:
+        return None
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past every "prefix…"
+    return and_(Client.search_name.isnot(None), Client.search_name >= prefix,
+                Client.search_name < after,
+                Client.search_name.like(_like(prefix)[1:], escape="\\"))
+
+
 def client_search_condition(text):
     """A WHERE clause for clients matching ``text``: every word must match the name, the
     organisation (name, industry, contact position) or the email; a number matches phone
@@ -43,8 +64,7 @@ def client_search_condition(text):
         return None
     conditions = []
     digits = digits_only(text)
-    looks_like_number = digits and len(digits) >= len(text.replace(" ", "")) * 0.6
-    if looks_like_number:
+    if _looks_like_number(text):
         number = []
         # "06 12 34" typed the national way still finds "+33 6 12 34 …" (trunk zero dropped)
         for variant in {digits, digits.lstrip("0")}:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload
 from app.models.clients import Client, Organisation
 from app.services.clients.records import can_edit_medical, can_see_medical, digits_only
 from app.services.clients.scope import request_client_condition
-from app.services.clients.search import _like, _organisation_match, client_search_condition
+from app.services.clients.search import _like, _organisation_match, client_name_begins, \
+    client_search_condition
 from app.views.platform.base import label_blank_choices
 from app.views.platform.eager import EagerInterface as BaseEagerInterface
 
@@ -143,6 +144,10 @@ class FilterClientText(BaseFilter):
             conditions[value] = client_search_condition(value)
         condition = conditions[value]
         return query if condition is None else query.filter(condition)
+
+    def leading(self, value):
+        """The matches listed first: the names beginning with what was typed."""
+        return client_name_begins(value)
 
 
 class FilterPhoneDigits(BaseFilter):

@@ -154,8 +154,11 @@ class GuardianModelView(TesseraModelView):
 
 class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     # a free-text search counts up to 1,000 matches; a page's keys first, from the name index
+    # by name unless the user sorts; a search lists the names beginning with what was typed
+    # first (one range of the name index), then the other matches
     datamodel = EagerInterface(Client, eager=("category", "manager", "organisation"),
-                               count_cap=1000, keys_first=True)
+                               count_cap=1000, keys_first=True,
+                               default_order=("search_name", "asc"))
     class_permission_name = "Client"
     method_permission_name = {**MODELVIEW_ACTIONS, "reassign_clients": "reassign"}
     route_base = "/client"
@@ -182,7 +185,7 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     search_columns = ["search_name", "phone_digits", "card_number", "category", "source",
                       "manager", "tags", "birth_date", "gender", "active", "consent_email",
                       "consent_sms"]
-    base_order = ("search_name", "asc")  # indexed, and case- and accent-insensitive
+    base_order = None  # the datamodel's default_order: indexed, case- and accent-insensitive
     base_filters = CLIENT_SCOPE
     edit_form_extra_fields = {
         "gender": SelectField(LABELS["gender"], choices=GENDER_CHOICES, widget=Select2Widget(),

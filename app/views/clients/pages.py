@@ -324,8 +324,9 @@ def filtered_list_query(appbuilder, view_name, model):
     order_column, order_direction = get_order_args().get(view_name, ("", ""))
     if order_column not in (view.order_columns or []):
         order_column, order_direction = "", ""
-    if not order_column and view.base_order:
-        order_column, order_direction = view.base_order
+    default_order = view.base_order or getattr(view.datamodel, "default_order", None)
+    if not order_column and default_order:
+        order_column, order_direction = default_order
     return view.datamodel.apply_all(db.session.query(model),
                                     filters.get_joined_filters(view._base_filters),
                                     order_column, order_direction)

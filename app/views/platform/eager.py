@@ -1,9 +1,11 @@
 """A datamodel whose list queries load the relations a list shows up front, never one per row,
 and, on request, page by keys first and count a searched list only up to a cap."""
+import copy
+
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_decimal, gettext
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import case, not_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 
@@ -38,23 +40,37 @@ class EagerInterface(SQLAInterface):
 
     loader = staticmethod(selectinload)
 
-    def __init__(self, obj, session=None, eager=(), count_cap=None, keys_first=False):
+    def __init__(self, obj, session=None, eager=(), count_cap=None, keys_first=False,
+                 default_order=None):
         """``count_cap``: a list filtered by a filter with ``caps_count`` (a free-text search)
         counts at most this many rows and then says "more than …" — counting the 66,000
         clients whose name contains three letters is most of the page's time at 1,000,000 and
         tells the desk nothing. ``keys_first``: a page's primary keys are found first (an
         index-only walk when an index holds the order and filter columns), then its rows by
-        key — instead of reading every row the walk passes over."""
+        key — instead of reading every row the walk passes over.
+
+        ``default_order`` (column, direction): the order of a list whose user chose none (the
+        view sets no ``base_order``). Then, with ``keys_first``, a filter offering
+        ``leading(value)`` — a condition its matches for that value meet first (a search: the
+        names that begin with what was typed), and which implies the filter's own — lists its
+        leading rows first and the other matches after them, each group in the default order — the first page of
+        "dub" is a range of the name index (Dubois…), not a walk past every name before the
+        first match (at 1,000,000 clients, 600,000 names before "иванов…")."""
         super().__init__(obj, session)
         self.eager = eager
         self.count_cap = count_cap
         self.keys_first = keys_first
+        self.default_order = default_order
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
                   page_size=None, select_columns=None, outer_default_load=False):
+        leading = (None, filters)
+        if not order_column and self.default_order:
+            order_column, order_direction = self.default_order
+            leading = self._leading(filters)
         if self.keys_first and page_size and not select_columns:
             query = self._page_by_keys(query, filters, order_column, order_direction, page,
-                                       page_size)
+                                       page_size, *leading)
         else:
             query = super().apply_all(query, filters, order_column, order_direction, page,
                                       page_size, select_columns, outer_default_load)
@@ -89,22 +105,78 @@ class EagerInterface(SQLAInterface):
         if self.count_cap and filters and any(
                 getattr(item, "caps_count", False) and _has_text(value)
                 for item, value in zip(filters.filters, filters.values)):
+            query_all = query
             query = self._apply_inner_all(query.with_entities(self.get_pk()), filters,
                                           aliases_mapping={})
+            leading, others = self._leading(filters) if self.default_order else (None, None)
+            # the leading rows (a range of an index) are often already more than the cap: then
+            # the matches elsewhere need not be looked for
+            if leading is not None and self._apply_inner_all(
+                    query_all.with_entities(self.get_pk()).filter(leading), others,
+                    aliases_mapping={}).limit(self.count_cap + 1).count() > self.count_cap:
+                return CappedCount(self.count_cap)
             count = query.limit(self.count_cap + 1).count()
             return CappedCount(self.count_cap) if count > self.count_cap else count
         return super().query_count(query, filters, select_columns=None)
 
-    def _page_by_keys(self, query, filters, order_column, order_direction, page, page_size):
+    def _page_by_keys(self, query, filters, order_column, order_direction, page, page_size,
+                      leading=None, others=None):
         """The page's keys in one statement (filtered, ordered, offset and limited), its rows
-        selected by those keys and ordered the same way."""
+        selected by those keys and ordered the same way. With ``leading`` (see ``__init__``)
+        the keys come from the leading rows (filtered by ``others``: see ``_leading``), then,
+        if the page is not full, from the other matches."""
         pk = self.get_pk()
-        keys = self._apply_inner_all(self.session.query(pk), filters, order_column,
-                                     order_direction, page, page_size, aliases_mapping={})
-        page_keys = keys.subquery()
-        query = query.filter(pk.in_(select(page_keys.c[0])))
+
+        def keys(condition, among):
+            return self._apply_inner_all(self.session.query(pk).filter(condition), among,
+                                         order_column, order_direction, aliases_mapping={})
+
+        if leading is None:
+            page_keys = self._apply_inner_all(self.session.query(pk), filters, order_column,
+                                              order_direction, page, page_size,
+                                              aliases_mapping={}).subquery()
+            query = query.filter(pk.in_(select(page_keys.c[0])))
+            return self.apply_order_by(query, order_column, order_direction, aliases_mapping={},
+                                       add_pk=True)
+        offset = (page or 0) * page_size
+        found = [key for key, in keys(leading, others).offset(offset).limit(page_size)]
+        if len(found) < page_size:
+            # the leading rows end on this page: how many came before it tells how far into
+            # the other matches it starts (counted only when the page is not the first)
+            if found or not offset:
+                before = offset + len(found)
+            else:
+                before = keys(leading, others).order_by(None).count()
+            found += [key for key, in keys(not_(leading), filters).offset(max(0, offset - before))
+                      .limit(page_size - len(found))]
+        query = query.filter(pk.in_(found)).order_by(case((leading, 0), else_=1))
         return self.apply_order_by(query, order_column, order_direction, aliases_mapping={},
                                    add_pk=True)
+
+    @staticmethod
+    def _leading(filters):
+        """The first condition a filter in use offers as ``leading(value)`` and the filters
+        without that value (the leading rows match it by definition: leaving it out lets the
+        planner see one range of an index instead of guessing the share of two conditions) —
+        or (None, filters)."""
+        for index, (item, values) in enumerate(zip(filters.filters, filters.values)
+                                               if filters else ()):
+            offer = getattr(item, "leading", None)
+            # FAB applies a filter once per value when its argument repeats (a list)
+            for value in (values if isinstance(values, list) else [values]) if offer else ():
+                condition = offer(value) if _has_text(value) else None
+                if condition is None:
+                    continue
+                rest = copy.copy(filters)
+                rest.filters, rest.values = list(filters.filters), list(filters.values)
+                remaining = [v for v in values if v is not value] if isinstance(values, list) \
+                    else []
+                if remaining:
+                    rest.values[index] = remaining
+                else:
+                    del rest.filters[index], rest.values[index]
+                return condition, rest
+        return None, filters
 
     def _select_loader(self, name):
         attribute = getattr(self.obj, name)

@@ -153,7 +153,112 @@ def test_search_page_statements(db, login):
     # PostgreSQL looks the organisations up first (see client_search_condition); SQLite's
     # condition holds them as a subquery
     assert len(lookups) == (1 if db.engine.dialect.name == "postgresql" else 0)
+    # the names beginning with "dub" (one: under the cap), then every match (exact: one)
     counts = [s for s in seen if "count(" in s.lower()]
-    assert len(counts) == 1 and "FROM client" in counts[0], counts
+    assert len(counts) == 2 and all("FROM client" in c for c in counts), counts
+    assert "search_name >=" in counts[0] and "search_name >=" not in counts[1]
     # the drop-downs still list their choices (FAB writes the search form as JSON for its JS)
     assert "\\u003eRegulars\\u003c/option" in page
+
+
+def _names_searched(web, query, psize=25, page=0):
+    html = web.get(f"/client/list/?{query}&psize_ClientModelView={psize}"
+                   f"&page_ClientModelView={page}").get_data(as_text=True)
+    return html
+
+
+def _shown(html, clients):
+    return [next(c.last_name for c in clients if c.id == pk) for pk in _order_on_page(html, clients)]
+
+
+def test_a_search_lists_the_names_beginning_with_it_first(db, login):
+    """"dub" at the desk: Dubois and Dubrovsky (names beginning with it, by name) before
+    Adubayo and Zdubek (the other matches, by name) — not Adubayo first."""
+    clients = [make_client(last_name=name, first_name="Léa", birth_date=date(2000, 1, 1 + n),
+                           commit=False)
+               for n, name in enumerate(("Zdubek", "Dubrovsky", "Adubayo", "Dubois", "Moreau",
+                                         "Ledub"))]
+    clients.append(make_client(last_name="Smith", first_name="Ann", email="dub@example.org",
+                               birth_date=date(2000, 1, 20), commit=False))
+    db.session.commit()
+    web = login(MANAGER)
+    expected = ["Dubois", "Dubrovsky", "Adubayo", "Ledub", "Smith", "Zdubek"]
+    assert _shown(_names_searched(web, "_flt_0_search_name=dub"), clients) == expected
+    # accents and case as typed do not matter; the count is every match
+    page = _names_searched(web, "_flt_0_search_name=DÜB")
+    assert _shown(page, clients) == expected and _record_count(page) == "6"
+    # a sort the user chose is kept as chosen, every match alike
+    chosen = _names_searched(web, "_flt_0_search_name=dub&_oc_ClientModelView=birth_date"
+                                  "&_od_ClientModelView=desc")
+    assert _shown(chosen, clients) == ["Smith", "Ledub", "Dubois", "Adubayo", "Dubrovsky",
+                                       "Zdubek"]
+    # no search: by name
+    assert _shown(_names_searched(web, ""), clients)[:3] == ["Adubayo", "Dubois", "Dubrovsky"]
+
+
+@pytest.mark.parametrize("psize", [1, 2, 3, 4, 5])
+def test_pages_of_a_search_run_on_from_the_leading_names_into_the_others(db, login, psize):
+    """Every page size: the pages together list each match once, the names beginning with the
+    search first — also when a page starts exactly where they end (the count of them tells
+    how far into the others it starts) or after them."""
+    leading = [f"Dubois{n}" for n in range(4)]
+    others = [f"Adub{n}" for n in range(3)]
+    clients = [make_client(last_name=name, commit=False) for name in others + leading]
+    clients.append(make_client(last_name="Nomatch", commit=False))
+    db.session.commit()
+    web = login(MANAGER)
+    shown = []
+    for page in range(0, (7 + psize - 1) // psize + 1):  # one page past the end: empty
+        on_page = _shown(_names_searched(web, "_flt_0_search_name=dub", psize, page), clients)
+        assert len(on_page) == max(0, min(psize, 7 - page * psize)), (page, on_page)
+        shown += on_page
+    assert shown == leading + others
+
+
+def test_a_number_search_is_by_name(db, login):
+    clients = [make_client(last_name="Zed", phone="+33 6 12 34 56 78", commit=False),
+               make_client(last_name="Abel", phone="06 12 34 99 99", commit=False)]
+    db.session.commit()
+    assert _shown(_names_searched(login(MANAGER), "_flt_0_search_name=0612"), clients) == \
+        ["Abel", "Zed"]
+
+
+def test_leading_names_are_a_range_of_the_name_index(db):
+    """On PostgreSQL the first page of a search beginning a name is one range of the name index
+    (an index-only scan bounded by the prefix), never a walk from the first name."""
+    from app.services.clients.search import client_name_begins
+
+    make_client(last_name="Dubois")
+    if db.engine.dialect.name != "postgresql":
+        assert client_name_begins("12 34") is None and client_name_begins(" ") is None
+        return
+    keys = (select(Client.id).where(client_name_begins("Dub"), client_search_condition("Dub"))
+            .order_by(Client.search_name, Client.id).limit(25))
+    compiled = keys.compile(db.engine, compile_kwargs={"render_postcompile": True})
+    connection = db.session.connection()
+    for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+        connection.execute(text(f"SET LOCAL {setting} = off"))
+    plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+        f"EXPLAIN {compiled}", compiled.params))
+    assert "Index Only Scan using ix_client_search_name on client" in plan, plan
+    assert "(search_name >= 'dub'::text) AND (search_name < 'duc'::text))" in plan, plan
+
+
+def test_count_goes_on_past_the_leading_names(app, db, login, monkeypatch):
+    """Fewer names begin with the search than the cap: every match is counted (then capped)."""
+    for name in ("Dubois1", "Dubois2", "Adub1", "Adub2", "Adub3"):
+        make_client(last_name=name)
+    monkeypatch.setattr(_list_view(app).datamodel, "count_cap", 3)
+    web = login(MANAGER)
+    assert _record_count(_names_searched(web, "_flt_0_search_name=dub")) == "more than 3"
+    monkeypatch.setattr(_list_view(app).datamodel, "count_cap", 10)
+    assert _record_count(_names_searched(web, "_flt_0_search_name=dub")) == "5"
+
+
+def test_a_repeated_search_keeps_every_value(db, login):
+    """``…search_name=dub&…search_name=léa``: both must match, the first leads."""
+    clients = [make_client(last_name=last, first_name=first, commit=False) for last, first in
+               (("Dubois", "Léa"), ("Dubois", "Marc"), ("Adub", "Léa"), ("Moreau", "Léa"))]
+    db.session.commit()
+    page = _names_searched(login(MANAGER), "_flt_0_search_name=dub&_flt_0_search_name=l%C3%A9a")
+    assert _shown(page, clients) == ["Dubois", "Adub"] and _record_count(page) == "2"
