@@ -1,12 +1,13 @@
 """Finding clients and organisations by name, phone, card number, organisation, industry and
 contact position — case- and accent-insensitive in every script, phones in any formatting."""
-from sqlalchemy import and_, exists, or_, select, union
+from sqlalchemy import and_, exists, func, not_, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models.clients import Client, ContactPerson, Industry, Organisation
 from app.services.clients.records import digits_only, normalize_text
 from app.services.clients.scope import visible_client_filter
+from app.services.platform import leading_first
 
 MIN_PHONE_DIGITS = 3
 
@@ -107,21 +108,34 @@ def client_search_condition(text):
 
 
 def search_clients(text, limit=50, offset=0, active_only=False, for_user=None):
-    """Clients matching ``text`` (see ``client_search_condition``), by name; with ``for_user``
-    only the clients that user may see (``clients_scope.visible_client_filter``)."""
+    """Clients matching ``text`` (see ``client_search_condition``): those whose name begins
+    with it first, then the others, each by name; with ``for_user`` only the clients that user
+    may see (``clients_scope.visible_client_filter``)."""
     condition = client_search_condition(text)
     if condition is None:
         return []
-    if for_user is not None:
-        scope = visible_client_filter(for_user)
-        if scope is not None:
-            condition = and_(condition, scope)
-    query = (select(Client).where(condition)
+    scope = visible_client_filter(for_user) if for_user is not None else None
+    query = (select(Client)
              .options(joinedload(Client.organisation), joinedload(Client.category))
-             .order_by(Client.search_name, Client.id).limit(limit).offset(offset))
+             .order_by(Client.search_name, Client.id))
+    if scope is not None:
+        query = query.where(scope)
     if active_only:
         query = query.where(Client.active.is_(True))
-    return list(db.session.scalars(query))
+    leading = client_name_begins(text)
+    if leading is None:
+        return list(db.session.scalars(query.where(condition).limit(limit).offset(offset)))
+
+    def fetch(leads, offset, limit):
+        # the names beginning with the text match it: one range of the name index
+        group = query.where(leading) if leads else query.where(condition, not_(leading))
+        return list(db.session.scalars(group.limit(limit).offset(offset)))
+
+    def count_leading():
+        return db.session.scalar(select(func.count()).select_from(
+            query.where(leading).order_by(None).with_only_columns(Client.id).subquery()))
+
+    return leading_first(fetch, count_leading, offset, limit)
 
 
 def search_organisations(text, limit=50):

@@ -8,6 +8,8 @@ from markupsafe import escape
 from sqlalchemy import case, not_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.services.platform.paging import leading_first
+
 
 class CappedCount(int):
     """A list's count that stopped at ``cap + 1`` rows: pagination does its arithmetic on the
@@ -138,17 +140,12 @@ class EagerInterface(SQLAInterface):
             query = query.filter(pk.in_(select(page_keys.c[0])))
             return self.apply_order_by(query, order_column, order_direction, aliases_mapping={},
                                        add_pk=True)
-        offset = (page or 0) * page_size
-        found = [key for key, in keys(leading, others).offset(offset).limit(page_size)]
-        if len(found) < page_size:
-            # the leading rows end on this page: how many came before it tells how far into
-            # the other matches it starts (counted only when the page is not the first)
-            if found or not offset:
-                before = offset + len(found)
-            else:
-                before = keys(leading, others).order_by(None).count()
-            found += [key for key, in keys(not_(leading), filters).offset(max(0, offset - before))
-                      .limit(page_size - len(found))]
+        def fetch(leads, offset, limit):
+            group = keys(leading, others) if leads else keys(not_(leading), filters)
+            return [key for key, in group.offset(offset).limit(limit)]
+
+        found = leading_first(fetch, lambda: keys(leading, others).order_by(None).count(),
+                              (page or 0) * page_size, page_size)
         query = query.filter(pk.in_(found)).order_by(case((leading, 0), else_=1))
         return self.apply_order_by(query, order_column, order_direction, aliases_mapping={},
                                    add_pk=True)

@@ -172,6 +172,21 @@ def test_search_clients(people, query, expected):
     assert _names(search_clients(query)) == sorted(expected)
 
 
+def test_search_lists_names_beginning_with_the_text_first(db):
+    for last in ("Zdub", "Dubrovsky", "Adubayo", "Dubois", "Moreau"):
+        make_client(first_name="Léa", last_name=last)
+    make_client(first_name="Léa", last_name="Dubuc", active=False)
+    last_names = [c.last_name for c in search_clients("dub")]
+    assert last_names == ["Dubois", "Dubrovsky", "Dubuc", "Adubayo", "Zdub"]
+    # pages run on from the names beginning with it into the others
+    assert [c.last_name for c in search_clients("dub", limit=2, offset=2)] == ["Dubuc", "Adubayo"]
+    assert [c.last_name for c in search_clients("dub", limit=2, offset=4)] == ["Zdub"]
+    assert [c.last_name for c in search_clients("DUB", active_only=True)] == [
+        "Dubois", "Dubrovsky", "Adubayo", "Zdub"]
+    assert [c.last_name for c in search_clients("dub", limit=2, offset=3,
+                                                active_only=True)] == ["Zdub"]
+
+
 def test_search_escapes_like_wildcards(people):
     assert search_clients("%") == []
     assert search_clients("_") == []
