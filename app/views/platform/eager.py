@@ -107,17 +107,22 @@ class EagerInterface(SQLAInterface):
         if self.count_cap and filters and any(
                 getattr(item, "caps_count", False) and _has_text(value)
                 for item, value in zip(filters.filters, filters.values)):
-            query_all = query
-            query = self._apply_inner_all(query.with_entities(self.get_pk()), filters,
-                                          aliases_mapping={})
+            keys, limit = query.with_entities(self.get_pk()), self.count_cap + 1
             leading, others = self._leading(filters) if self.default_order else (None, None)
-            # the leading rows (a range of an index) are often already more than the cap: then
-            # the matches elsewhere need not be looked for
-            if leading is not None and self._apply_inner_all(
-                    query_all.with_entities(self.get_pk()).filter(leading), others,
-                    aliases_mapping={}).limit(self.count_cap + 1).count() > self.count_cap:
-                return CappedCount(self.count_cap)
-            count = query.limit(self.count_cap + 1).count()
+            if leading is None:
+                counted = self._apply_inner_all(keys, filters, aliases_mapping={}).limit(limit)
+            else:
+                # the leading rows (a range of an index), then the others, in one statement
+                # that stops reading when it has cap + 1: the leading rows alone often pass
+                # the cap, and then the other matches are never looked for
+                first = self._apply_inner_all(keys.filter(leading), others, aliases_mapping={})
+                rest = self._apply_inner_all(keys.filter(not_(leading)), filters,
+                                             aliases_mapping={})
+                # (each part a subquery: SQLite takes no LIMIT inside a UNION's members)
+                first, rest = (part.limit(limit).subquery() for part in (first, rest))
+                counted = self.session.query(first.c[0]).union_all(
+                    self.session.query(rest.c[0])).limit(limit)
+            count = counted.count()
             return CappedCount(self.count_cap) if count > self.count_cap else count
         return super().query_count(query, filters, select_columns=None)
 
