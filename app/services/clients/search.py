@@ -43,7 +43,7 @@ def _looks_like_number(text):
 
 def client_name_begins(text):
     """A condition true for the clients whose name begins with ``text`` as typed (normalized:
-    "Dub" → "dubois léa", "ива" → "иванова анна"), None for a number or nothing. A search
+    "Dub" → "dubois lea", "ива" → "иванова анна"), None for a number or nothing. A search
     lists these first (``EagerInterface.default_order``): on PostgreSQL and SQLite alike they
     are one range of the name index; never NULL, so its negation holds every other client."""
     text = (text or "").strip()

@@ -153,8 +153,8 @@ class GuardianModelView(TesseraModelView):
 
 
 class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
-    # a free-text search counts up to 1,000 matches; a page's keys first, from the name index
-    # by name unless the user sorts; a search lists the names beginning with what was typed
+    # a free-text search counts up to 1,000 matches; a page's keys first, from the name index;
+    # by name unless the user sorts, a search listing the names beginning with what was typed
     # first (one range of the name index), then the other matches
     datamodel = EagerInterface(Client, eager=("category", "manager", "organisation"),
                                count_cap=1000, keys_first=True,

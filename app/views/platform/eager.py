@@ -55,9 +55,9 @@ class EagerInterface(SQLAInterface):
         view sets no ``base_order``). Then, with ``keys_first``, a filter offering
         ``leading(value)`` — a condition its matches for that value meet first (a search: the
         names that begin with what was typed), and which implies the filter's own — lists its
-        leading rows first and the other matches after them, each group in the default order — the first page of
-        "dub" is a range of the name index (Dubois…), not a walk past every name before the
-        first match (at 1,000,000 clients, 600,000 names before "иванов…")."""
+        leading rows first and the other matches after them, each group in the default order:
+        the first page of "dub" is a range of the name index (Dubois…), not a walk past every
+        name before the first match (at 1,000,000 clients, 600,000 names before "иванов…")."""
         super().__init__(obj, session)
         self.eager = eager
         self.count_cap = count_cap
@@ -145,6 +145,7 @@ class EagerInterface(SQLAInterface):
             query = query.filter(pk.in_(select(page_keys.c[0])))
             return self.apply_order_by(query, order_column, order_direction, aliases_mapping={},
                                        add_pk=True)
+
         def fetch(leads, offset, limit):
             group = keys(leading, others) if leads else keys(not_(leading), filters)
             return [key for key, in group.offset(offset).limit(limit)]
