@@ -104,6 +104,17 @@ def test_pages_by_keys_show_the_rows_of_a_plain_paged_query(db, login, query, ps
     assert shown == expected
 
 
+def _plan(db, statement):
+    """PostgreSQL's plan for ``statement`` with sequential scans, bitmaps and sorts priced out
+    (on a handful of rows the planner would rightly prefer them): which index it walks."""
+    compiled = statement.compile(db.engine, compile_kwargs={"render_postcompile": True})
+    connection = db.session.connection()
+    for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+        connection.execute(text(f"SET LOCAL {setting} = off"))
+    return "\n".join(row[0] for row in connection.exec_driver_sql(
+        f"EXPLAIN {compiled}", compiled.params))
+
+
 def test_page_keys_come_from_the_name_index_alone(db):
     """The name index holds the list's order (name, then id); on PostgreSQL it also holds every
     column a search tests, so a page's keys are found by an index-only walk (without the
@@ -116,12 +127,7 @@ def test_page_keys_come_from_the_name_index_alone(db):
         return
     keys = (select(Client.id).where(client_search_condition("dub"))
             .order_by(Client.search_name, Client.id).limit(25))
-    compiled = keys.compile(db.engine, compile_kwargs={"render_postcompile": True})
-    connection = db.session.connection()
-    for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-        connection.execute(text(f"SET LOCAL {setting} = off"))
-    plan = "\n".join(row[0] for row in connection.exec_driver_sql(
-        f"EXPLAIN {compiled}", compiled.params))
+    plan = _plan(db, keys)
     assert "Index Only Scan using ix_client_search_name on client" in plan, plan
 
 
@@ -234,12 +240,7 @@ def test_leading_names_are_a_range_of_the_name_index(db):
         return
     keys = (select(Client.id).where(client_name_begins("Dub"), client_search_condition("Dub"))
             .order_by(Client.search_name, Client.id).limit(25))
-    compiled = keys.compile(db.engine, compile_kwargs={"render_postcompile": True})
-    connection = db.session.connection()
-    for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-        connection.execute(text(f"SET LOCAL {setting} = off"))
-    plan = "\n".join(row[0] for row in connection.exec_driver_sql(
-        f"EXPLAIN {compiled}", compiled.params))
+    plan = _plan(db, keys)
     assert "Index Only Scan using ix_client_search_name on client" in plan, plan
     assert "(search_name >= 'dub'::text) AND (search_name < 'duc'::text))" in plan, plan
 
