@@ -44,7 +44,8 @@ class RestrictedFieldsMixin:
 
     FAB builds forms and schemas once at start-up; this builds a second, restricted variant of
     each and picks one per request, so pages, search, and the API's responses and accepted input
-    all obey the same permission.
+    all obey the same permission. A list sorted by a hidden column (which would still reveal
+    which rows have a value in it) is redirected unsorted by ``views.platform.input_guard``.
     """
 
     restricted_fields = ("medical_notes",)
@@ -63,13 +64,6 @@ class RestrictedFieldsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._build_restricted()
-
-    def _get_list_widget(self, filters, order_column="", order_direction="", **kwargs):
-        # sorting by a hidden column would still reveal which rows have a value in it
-        if order_column and order_column not in (self.order_columns or []):
-            order_column, order_direction = "", ""
-        return super()._get_list_widget(filters, order_column=order_column,
-                                        order_direction=order_direction, **kwargs)
 
     def restricted_fields_allowed(self, mode):
         if not has_request_context():

@@ -164,21 +164,21 @@ class EagerInterface(SQLAInterface):
         or (None, filters)."""
         for index, (item, values) in enumerate(zip(filters.filters, filters.values)
                                                if filters else ()):
-            offer = getattr(item, "leading", None)
+            if not hasattr(item, "leading"):
+                continue
             # FAB applies a filter once per value when its argument repeats (a list)
-            for value in (values if isinstance(values, list) else [values]) if offer else ():
-                condition = offer(value) if _has_text(value) else None
-                if condition is None:
-                    continue
-                rest = copy.copy(filters)
-                rest.filters, rest.values = list(filters.filters), list(filters.values)
-                remaining = [v for v in values if v is not value] if isinstance(values, list) \
-                    else []
-                if remaining:
-                    rest.values[index] = remaining
-                else:
-                    del rest.filters[index], rest.values[index]
-                return condition, rest
+            values = values if isinstance(values, list) else [values]
+            for position, value in enumerate(values):
+                condition = item.leading(value) if _has_text(value) else None
+                if condition is not None:
+                    rest = copy.copy(filters)
+                    rest.filters, rest.values = list(filters.filters), list(filters.values)
+                    remaining = values[:position] + values[position + 1:]
+                    if remaining:
+                        rest.values[index] = remaining
+                    else:
+                        del rest.filters[index], rest.values[index]
+                    return condition, rest
         return None, filters
 
     def _select_loader(self, name):
