@@ -175,19 +175,22 @@ def period_bounds(params, start="date_from", end="date_to"):
 
 # --- rows -------------------------------------------------------------------------------------
 
-def _to_date(value):
+def to_date(value):
+    """A column's DATE value as a date (a datetime's day; SQLite may give text)."""
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
     return date.fromisoformat(str(value)[:10])
 
 
-def _to_datetime(value):
+def to_datetime(value):
+    """A column's DATETIME value as a datetime (SQLite may give text)."""
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
 
 
-def _to_money(value):
+def to_money(value):
+    """A column's MONEY value as a Decimal of whole cents (SQLite may give a float)."""
     if value is None:
         return None
     return Decimal(value).quantize(Decimal("0.01")) if not isinstance(value, float) \
@@ -195,7 +198,7 @@ def _to_money(value):
 
 
 def _converters(report):
-    table = {DATE: _to_date, DATETIME: _to_datetime, MONEY: _to_money}
+    table = {DATE: to_date, DATETIME: to_datetime, MONEY: to_money}
     return [(col.key, table[col.type]) for col in report.columns if col.type in table]
 
 

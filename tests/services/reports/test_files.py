@@ -54,6 +54,25 @@ def test_excel_has_formatted_header_typed_cells_frozen_pane_and_autofilter(app, 
     assert seen[0] == (0, len(expected)) and seen[-1] == (1, 1)
 
 
+
+def test_excel_writes_text_as_text_and_statuses_by_their_labels(app, db, centre):
+    """A name that looks like a formula or a link stays the text typed (no formula injection);
+    a mark's status is its label in the user's language, not the stored code."""
+    from app.models.clients import Client
+    clients = db.session.scalars(db.select(Client).order_by(Client.id)).all()
+    for client in clients:
+        client.last_name, client.first_name = "=HYPERLINK(\"http://x\")", "http://y.example"
+    db.session.commit()
+    path = build_report_file("attendance", {"date_from": "2026-03-01",
+                                            "date_to": "2026-03-31"}, "xlsx", locale="ru")
+    sheet = openpyxl.load_workbook(path).active
+    rows = list(sheet.iter_rows(min_row=2))
+    assert rows and {row[4].data_type for row in rows} == {"s"}
+    assert {row[4].value for row in rows} == {'=HYPERLINK("http://x") http://y.example'}
+    assert not sheet._hyperlinks
+    assert {row[5].value for row in rows} <= {"присутствовал", "отсутствовал",
+                                              "по уважительной причине", "опоздал"}
+
 def test_excel_percent_and_date_columns(app, db, centre):
     path = build_report_file("instructors", {"date_from": "2026-03-01",
                                              "date_to": "2026-03-31"}, "xlsx")
