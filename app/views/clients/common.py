@@ -4,7 +4,6 @@ the clients of its own work) and a data interface that eager-loads list relation
 from flask import g, has_request_context
 from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -15,6 +14,7 @@ from app.services.clients.search import _like, _organisation_match, client_name_
     client_search_condition
 from app.views.platform.base import label_blank_choices
 from app.views.platform.eager import EagerInterface as BaseEagerInterface
+from app.views.platform.eager import OnceFilterConverter
 
 
 class _PerRequest:
@@ -194,12 +194,12 @@ CUSTOM_FILTERS = {
 }
 
 
-class ClientsFilterConverter(SQLAFilterConverter):
-    def convert(self, col_name):
+class ClientsFilterConverter(OnceFilterConverter):
+    def convert_column(self, col_name):
         custom = CUSTOM_FILTERS.get((self.datamodel.obj, col_name))
         if custom:
             return [item(col_name, self.datamodel) for item in custom]
-        return super().convert(col_name)
+        return super().convert_column(col_name)
 
 
 class EagerInterface(BaseEagerInterface):
