@@ -117,24 +117,23 @@ def build_data(db, rows):
 
 
 def floor_write(report, rows, path):
-    """xlsxwriter alone: the same columns, formats and rows, from a list in memory."""
+    """xlsxwriter alone: the same columns, number formats and rows, from a list in memory,
+    each row's values written as they are (``write_row``)."""
     import xlsxwriter
 
-    from app.services.reports.excel import FORMATS, _writer
+    from app.services.reports.excel import FORMATS
 
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet("floor")
     header = workbook.add_format({"bold": True})
-    writers = []
+    keys = [column.key for column in report.columns]
     for index, column in enumerate(report.columns):
         fmt = workbook.add_format(FORMATS[column.type]) if column.type in FORMATS else None
         sheet.set_column(index, index, column.width, fmt)
-        writers.append((column.key, _writer(sheet, column, fmt)))
         sheet.write_string(0, index, str(column.title), header)
     sheet.freeze_panes(1, 0)
     for number, row in enumerate(rows, start=1):
-        for col, (key, write) in enumerate(writers):
-            write(number, col, row[key])
+        sheet.write_row(number, 0, [row[key] for key in keys])
     sheet.autofilter(0, 0, len(rows), len(report.columns) - 1)
     workbook.close()
 
