@@ -244,7 +244,7 @@ def value(obj):
     if isinstance(obj, str):
         return stored_text(obj)
     if isinstance(obj, (list, tuple, set)):
-        return ", ".join(value(item) for item in obj)
+        return ", ".join(str(value(item)) for item in obj)  # a record: its name
     return obj
 
 

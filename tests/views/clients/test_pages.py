@@ -492,3 +492,17 @@ def test_card_computes_the_balance_once(db, login):
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
     assert sum("ledger" in s and "charge" in s for s in statements) == 1
+
+
+def test_a_clients_record_shows_its_tags_by_name(app, db, login):
+    """A list of records in a show page (the client's tags) reads as their names (it was a
+    500: the formatter joined the records themselves)."""
+    from app.models.clients import Tag
+
+    client = make_client()
+    client.tags.extend([Tag(name="Morning group"), Tag(name="Sibling discount")])
+    db.session.commit()
+    response = login(ADMIN).get(f"/client/show/{client.id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Morning group, Sibling discount" in page or "Sibling discount, Morning group" in page
