@@ -33,6 +33,20 @@ def test_grid_shows_lessons_with_filled_capacity_and_red(db, login):
     assert f"/lessons/add?date={TODAY.isoformat()}&amp;start=07:00" in manager_html
 
 
+
+def test_every_lesson_card_links_to_its_own_attendance_page(db, login):
+    import re
+
+    group = make_group(members=1, name="Tango")
+    lessons = [make_lesson(group, starts_at=at(hour)) for hour in (9, 11, 13)]
+    lessons[1].status, lessons[2].status = "cancelled", "held"
+    db.session.commit()
+    html = login(FRONT_DESK).get(f"/timetable/?date={TODAY.isoformat()}").get_data(as_text=True)
+    cards = re.findall(r'data-lesson-id="(\d+)"\s+style="[^"]*"\s+href="/attendance/(\d+)"', html)
+    assert sorted(cards) == sorted((str(l.id), str(l.id)) for l in lessons)
+    assert html.count('<span class="tt-status">Cancelled</span>') == 1
+    assert html.count('<span class="tt-status">Held</span>') == 1
+
 def test_grid_page_does_not_grow_with_the_slots(db, login, app, monkeypatch):
     """One track per row carries the row's add-a-lesson link once, whatever the number of
     time slots: with three times the slots only the slot heads are added, not a cell (and a
