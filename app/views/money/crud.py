@@ -6,7 +6,6 @@ from datetime import date
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, StringField
@@ -38,12 +37,6 @@ def _can(action, resource):
 
 def _label(labels):
     return lambda value: labels.get(value, value or "")
-
-
-class RedRowsListWidget(ListWidget):
-    """FAB's list with rows in ``red_pks`` marked red (``danger``)."""
-
-    template = "money/red_list_widget.html"
 
 
 class ServiceModelView(TesseraModelView):
@@ -130,7 +123,6 @@ class PassModelView(TesseraModelView):
     route_base = "/pass"
     list_title = _l("Passes")
     show_title = _l("Pass")
-    list_widget = RedRowsListWidget
     show_template = "money/pass_show.html"
     label_columns = LABELS
     list_columns = ["client", "plan", "start_date", "end_date", "sessions_total",

@@ -9,6 +9,7 @@ from flask_appbuilder.exceptions import FABException
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, \
     get_page_size_args
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -91,6 +92,13 @@ def label_blank_choices(*forms):
     return forms
 
 
+class TesseraListWidget(ListWidget):
+    """FAB's list widget with each row's buttons rendered once per page, not once per row; a
+    view may pass ``red_pks`` (rows marked red)."""
+
+    template = "platform/list_widget.html"
+
+
 class TesseraModelView(ModelView):
     """A ModelView whose permissions are the resource's read/write/delete actions.
 
@@ -102,6 +110,7 @@ class TesseraModelView(ModelView):
 
     method_permission_name = MODELVIEW_ACTIONS
     page_size = 25
+    list_widget = TesseraListWidget
 
     def __init__(self, **kwargs):
         if hasattr(self.datamodel.obj, "version"):
