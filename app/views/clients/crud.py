@@ -7,7 +7,6 @@ card, import/export, search, reassignment) are in ``app.views.clients.pages``.
 """
 from flask import current_app, g, redirect, request, url_for
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from wtforms import BooleanField, DecimalField, SelectField, StringField
@@ -20,6 +19,7 @@ from app.services.clients.records import AGE_CATEGORY_LABELS
 from app.services.clients.scope import READ_ALL
 from app.views.platform.api_support import DomainErrorsApiMixin
 from app.views.platform.base import MODELVIEW_ACTIONS, TesseraModelApi, TesseraModelView, add_menu_view
+from app.views.platform.eager import TesseraInterface
 from app.views.clients.common import (EagerInterface, RestrictedFieldsApiMixin,
                                       RestrictedFieldsMixin, client_scope_filter)
 
@@ -121,7 +121,7 @@ CLIENT_CHOICES = {"client": CLIENT_SCOPE}
 
 
 class GuardianModelView(TesseraModelView):
-    datamodel = SQLAInterface(Guardian)
+    datamodel = TesseraInterface(Guardian)
     class_permission_name = "Guardian"
     route_base = "/guardian"
     list_title = _l("Guardians")
@@ -262,7 +262,7 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
 # --- organisations ---------------------------------------------------------------------------
 
 class ContactPersonModelView(TesseraModelView):
-    datamodel = SQLAInterface(ContactPerson)
+    datamodel = TesseraInterface(ContactPerson)
     class_permission_name = "ContactPerson"
     route_base = "/contactperson"
     list_title = _l("Contact persons")
@@ -313,7 +313,7 @@ def _directory_view(model, title, route, extra=(), labels=None, fields=None):
     return type(f"{model.__name__}ModelView", (TesseraModelView,), dict(
         add_form_extra_fields=fields or {},
         edit_form_extra_fields=fields or {},
-        datamodel=SQLAInterface(model),
+        datamodel=TesseraInterface(model),
         class_permission_name="ClientDirectory",
         route_base=route,
         list_title=title,
@@ -399,7 +399,7 @@ class ClientApi(RestrictedFieldsApiMixin, _ServiceApi):
 
 class GuardianApi(_ServiceApi):
     resource_name = "guardian"
-    datamodel = SQLAInterface(Guardian)
+    datamodel = TesseraInterface(Guardian)
     class_permission_name = "Guardian"
     openapi_spec_tag = "Clients"
     list_columns = show_columns = ["id", "client.id", "full_name", "relation", "phone", "email"]

@@ -5,7 +5,6 @@ from datetime import datetime
 
 from flask import g, request
 from flask_appbuilder.api import expose as api_expose, protect
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.jobs.communication import queue_mailing
 from app.models.communication import Call, Mailing, Message, MessageTemplate, Task, TaskResult
@@ -15,6 +14,7 @@ from app.services.communication import tasks as task_service
 from app.views.platform.api_support import (DomainErrorsApiMixin, api_action, json_body, json_bool,
                                    json_object)
 from app.views.platform.base import API_ACTIONS, TesseraModelApi
+from app.views.platform.eager import TesseraInterface
 
 
 class ServiceApi(DomainErrorsApiMixin, TesseraModelApi):
@@ -31,7 +31,7 @@ class ServiceApi(DomainErrorsApiMixin, TesseraModelApi):
 
 class MessageTemplateApi(ServiceApi):
     resource_name = "message_template"
-    datamodel = SQLAInterface(MessageTemplate)
+    datamodel = TesseraInterface(MessageTemplate)
     class_permission_name = "MessageTemplate"
     method_permission_name = {**API_ACTIONS, "preview": "read"}
     openapi_spec_tag = "Communication"
@@ -62,7 +62,7 @@ class MessageTemplateApi(ServiceApi):
 
 class MessageApi(TesseraModelApi):
     resource_name = "message"
-    datamodel = SQLAInterface(Message)
+    datamodel = TesseraInterface(Message)
     class_permission_name = "Message"
     include_route_methods = {"get", "get_list", "info"}
     openapi_spec_tag = "Communication"
@@ -77,7 +77,7 @@ class MailingApi(ServiceApi):
     ``POST /<id>/send`` sends it (once); ``POST /preview`` counts a segment's recipients."""
 
     resource_name = "mailing"
-    datamodel = SQLAInterface(Mailing)
+    datamodel = TesseraInterface(Mailing)
     class_permission_name = "Mailing"
     method_permission_name = {**API_ACTIONS, "send": "write", "count": "read"}
     include_route_methods = {"get", "get_list", "info", "post", "send", "count"}
@@ -126,7 +126,7 @@ class MailingApi(ServiceApi):
 
 class TaskResultApi(ServiceApi):
     resource_name = "task_result"
-    datamodel = SQLAInterface(TaskResult)
+    datamodel = TesseraInterface(TaskResult)
     class_permission_name = "TaskDirectory"
     openapi_spec_tag = "Communication"
     list_columns = show_columns = ["id", "name", "kind", "active"]
@@ -140,7 +140,7 @@ class TaskResultApi(ServiceApi):
 
 class TaskApi(ServiceApi):
     resource_name = "task"
-    datamodel = SQLAInterface(Task)
+    datamodel = TesseraInterface(Task)
     class_permission_name = "Task"
     openapi_spec_tag = "Communication"
     list_columns = show_columns = ["id", "due_at", "manager_id", "client_id", "text", "status",
@@ -158,7 +158,7 @@ class TaskApi(ServiceApi):
 
 class CallApi(ServiceApi):
     resource_name = "call"
-    datamodel = SQLAInterface(Call)
+    datamodel = TesseraInterface(Call)
     class_permission_name = "Call"
     include_route_methods = {"get", "get_list", "info", "post", "put"}
     openapi_spec_tag = "Communication"

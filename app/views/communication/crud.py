@@ -4,7 +4,6 @@ APIs are in ``app.views.communication.api``, hand-written pages (desk, control, 
 template preview) in ``app.views.communication.pages``."""
 from flask import g, redirect, url_for
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from wtforms import BooleanField, SelectField
 
@@ -13,6 +12,7 @@ from app.services.communication import templates as template_service
 from app.services.communication import tasks as task_service
 from app.services.communication.messaging import SKIP_REASONS
 from app.views.platform.base import MODELVIEW_ACTIONS, TesseraModelView
+from app.views.platform.eager import TesseraInterface
 
 LABELS = {
     "name": _l("Name"), "channel": _l("Channel"), "language": _l("Language"),
@@ -57,7 +57,7 @@ class LanguageField(SelectField):
 # --- templates -----------------------------------------------------------------------------
 
 class MessageTemplateModelView(TesseraModelView):
-    datamodel = SQLAInterface(MessageTemplate)
+    datamodel = TesseraInterface(MessageTemplate)
     class_permission_name = "MessageTemplate"
     route_base = "/messagetemplate"
     list_title = _l("Message templates")
@@ -95,7 +95,7 @@ class MessageTemplateModelView(TesseraModelView):
 # --- mailings and messages -----------------------------------------------------------------
 
 class MessageModelView(TesseraModelView):
-    datamodel = SQLAInterface(Message)
+    datamodel = TesseraInterface(Message)
     class_permission_name = "Message"
     route_base = "/message"
     base_permissions = ["can_read"]
@@ -114,7 +114,7 @@ class MessageModelView(TesseraModelView):
 class MailingModelView(TesseraModelView):
     """The list of mailings; the form and the send button are on ``MailingPagesView``."""
 
-    datamodel = SQLAInterface(Mailing)
+    datamodel = TesseraInterface(Mailing)
     class_permission_name = "Mailing"
     route_base = "/mailing"
     base_permissions = ["can_read"]
@@ -131,7 +131,7 @@ class MailingModelView(TesseraModelView):
 # --- tasks, calls, results -----------------------------------------------------------------
 
 class TaskResultModelView(TesseraModelView):
-    datamodel = SQLAInterface(TaskResult)
+    datamodel = TesseraInterface(TaskResult)
     class_permission_name = "TaskDirectory"
     route_base = "/taskresult"
     list_title = _l("Call and task results")
@@ -154,7 +154,7 @@ class TaskResultModelView(TesseraModelView):
 
 
 class TaskModelView(TesseraModelView):
-    datamodel = SQLAInterface(Task)
+    datamodel = TesseraInterface(Task)
     class_permission_name = "Task"
     route_base = "/task"
     list_title = _l("Tasks")
@@ -180,7 +180,7 @@ class TaskModelView(TesseraModelView):
 
 
 class CallModelView(TesseraModelView):
-    datamodel = SQLAInterface(Call)
+    datamodel = TesseraInterface(Call)
     class_permission_name = "Call"
     route_base = "/call"
     list_title = _l("Calls")

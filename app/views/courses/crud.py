@@ -4,7 +4,6 @@ goes through the services (``catalogue.validate_course``, ``economics.validate_c
 are hand-written (``pages``), the REST API is in ``api``."""
 from flask import g, redirect, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 
@@ -13,11 +12,11 @@ from app.services.courses import catalogue, economics, organisations
 from app.views.courses.labels import (COST_BASIS_LABELS, COST_KIND_LABELS, LABELS,
                                       ORGANISATION_METHOD_LABELS)
 from app.views.platform.base import TesseraModelView
-from app.views.platform.eager import EagerInterface
+from app.views.platform.eager import EagerInterface, TesseraInterface
 
 
 class CourseDirectionModelView(TesseraModelView):
-    datamodel = SQLAInterface(CourseDirection)
+    datamodel = TesseraInterface(CourseDirection)
     class_permission_name = "CourseDirection"
     route_base = "/coursedirection"
     list_title = _l("Course directions")

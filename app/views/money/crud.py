@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, StringField
@@ -26,7 +25,7 @@ from app.views.money.labels import (LABELS, METHOD_LABELS, PURPOSE_LABELS, SCALE
                                     STATUS_LABELS, WINDOW_LABELS)
 from app.views.platform.api_support import claim_form_submit, new_form_token
 from app.views.platform.base import MODELVIEW_ACTIONS, TesseraModelView, add_menu_view
-from app.views.platform.eager import EagerInterface
+from app.views.platform.eager import EagerInterface, TesseraInterface
 
 SALES = "Sales"
 SALES_LABEL = _l("Sales")
@@ -40,7 +39,7 @@ def _label(labels):
 
 
 class ServiceModelView(TesseraModelView):
-    datamodel = SQLAInterface(Service)
+    datamodel = TesseraInterface(Service)
     class_permission_name = "Service"
     route_base = "/service"
     list_title = _l("Services")

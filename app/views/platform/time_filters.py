@@ -3,11 +3,13 @@ and logs "Filter type not supported for column" each time a view's filters are b
 and on every related-view render)."""
 from flask_appbuilder.models.sqla.filters import (FilterEqual, FilterGreater, FilterNotEqual,
                                                   FilterSmaller, SQLAFilterConverter)
-from flask_appbuilder.models.sqla.interface import SQLAInterface, _is_sqla_type
+from flask_appbuilder.models.sqla.interface import _is_sqla_type
 from sqlalchemy import types as sa_types
 
+from app.views.platform.eager import OnceFilterConverter, TesseraInterface
 
-class TimeFilterConverter(SQLAFilterConverter):
+
+class TimeFilterConverter(OnceFilterConverter):
     """FAB's converter plus a time-of-day entry (equal / after / before / not equal)."""
 
     conversion_table = SQLAFilterConverter.conversion_table + (
@@ -15,8 +17,8 @@ class TimeFilterConverter(SQLAFilterConverter):
     )
 
 
-class TimeAwareInterface(SQLAInterface):
-    """SQLAInterface whose filters cover ``Time`` columns."""
+class TimeAwareInterface(TesseraInterface):
+    """TesseraInterface whose filters cover ``Time`` columns."""
 
     filter_converter_class = TimeFilterConverter
 

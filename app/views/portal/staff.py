@@ -2,7 +2,6 @@
 booking a lesson for a client (the attendance page then shows them pre-marked)."""
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField
@@ -15,6 +14,7 @@ from app.services.clients import register_card_section
 from app.services.platform import DomainError
 from app.services.portal import accounts, booking, penalties
 from app.views.platform.base import TesseraModelView, add_menu_view
+from app.views.platform.eager import TesseraInterface
 from app.views.portal.common import deliver
 
 LABELS = {
@@ -28,7 +28,7 @@ LABELS = {
 
 
 class BookingSettingsModelView(TesseraModelView):
-    datamodel = SQLAInterface(BookingSettings)
+    datamodel = TesseraInterface(BookingSettings)
     class_permission_name = "BookingSettings"
     route_base = "/booking-settings"
     list_title = _l("Online booking")
@@ -53,7 +53,7 @@ PENALTY_LABELS = {"none": _l("Nothing"), "session": _l("Forfeit a session"),
 
 
 class CancellationRuleModelView(TesseraModelView):
-    datamodel = SQLAInterface(CancellationRule)
+    datamodel = TesseraInterface(CancellationRule)
     class_permission_name = "CancellationRule"
     route_base = "/cancellation-rules"
     list_title = _l("Cancellation rules")
@@ -78,7 +78,7 @@ class CancellationRuleModelView(TesseraModelView):
 
 
 class BookingPenaltyModelView(TesseraModelView):
-    datamodel = SQLAInterface(BookingPenalty)
+    datamodel = TesseraInterface(BookingPenalty)
     class_permission_name = "BookingPenalty"
     route_base = "/booking-penalties"
     base_permissions = ["can_read"]
@@ -97,7 +97,7 @@ class OnlineCheckoutModelView(TesseraModelView):
     """Payments asked online and how they ended (read-only): mismatches are for staff to sort
     out; the nightly reconciliation job lists them too."""
 
-    datamodel = SQLAInterface(OnlineCheckout)
+    datamodel = TesseraInterface(OnlineCheckout)
     class_permission_name = "OnlineCheckout"
     route_base = "/online-checkouts"
     base_permissions = ["can_read"]

@@ -4,7 +4,6 @@ from datetime import date
 from flask import has_request_context
 
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
@@ -13,6 +12,7 @@ from app.models.staff import Employee
 from app.services.staff import pay_rules
 from app.services.staff.payroll import services_delivered
 from app.views.platform.base import TesseraModelView, add_menu_view
+from app.views.platform.eager import TesseraInterface
 
 _RULE_LABELS = {
     "employee": _l("Employee"),
@@ -28,7 +28,7 @@ _RULE_LABELS = {
 
 
 class PayRuleView(TesseraModelView):
-    datamodel = SQLAInterface(PayRule)
+    datamodel = TesseraInterface(PayRule)
     class_permission_name = "PayRule"
     list_title = _l("Pay rules")
     show_title = _l("Pay rule")
@@ -66,7 +66,7 @@ class PayRuleView(TesseraModelView):
 
 
 class EmployeeView(TesseraModelView):
-    datamodel = SQLAInterface(Employee)
+    datamodel = TesseraInterface(Employee)
     class_permission_name = "Employee"
     list_title = _l("Employees")
     show_title = _l("Employee")

@@ -3,7 +3,6 @@ purchase requests (receive / cancel), desk sales (read, receipt, return) and loa
 the hand-written pages are in ``pages`` and the REST API in ``api``."""
 from flask import g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.extensions import db
@@ -14,7 +13,7 @@ from app.services.platform import DomainError
 from app.services.stock import lending, products, purchasing
 from app.services.stock import sales as sales_service
 from app.views.platform.base import MODELVIEW_ACTIONS, TesseraModelView, add_menu_view
-from app.views.platform.eager import EagerInterface
+from app.views.platform.eager import EagerInterface, TesseraInterface
 from app.views.stock.common import run_action
 from app.views.stock.labels import (KIND_LABELS, LABELS, REQUEST_STATUS_LABELS,
                                     SALE_STATUS_LABELS, label)
@@ -25,7 +24,7 @@ AUDIT_COLUMNS = ["created_by", "created_on", "changed_by", "changed_on"]
 
 
 class SupplierModelView(TesseraModelView):
-    datamodel = SQLAInterface(Supplier)
+    datamodel = TesseraInterface(Supplier)
     class_permission_name = "Supplier"
     route_base = "/supplier"
     list_title = _l("Suppliers")

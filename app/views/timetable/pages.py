@@ -8,7 +8,6 @@ import tempfile
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, expose as api_expose, protect
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField, TimeField
@@ -25,6 +24,7 @@ from app.services.platform import DomainError
 from app.services.timetable.grid import DAY, WEEK, build_grid, filter_choices
 from app.views.platform.api_support import arg_date, arg_int, iso
 from app.views.platform.base import TesseraModelView, add_menu_view
+from app.views.platform.eager import TesseraInterface
 from app.views.platform.time_filters import TimeAwareInterface
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
@@ -252,7 +252,7 @@ class LessonView(BaseView):
 # --- directories --------------------------------------------------------------------------------
 
 class RoomView(TesseraModelView):
-    datamodel = SQLAInterface(Room)
+    datamodel = TesseraInterface(Room)
     class_permission_name = "Room"
     list_title = _l("Rooms")
     list_columns = ["name", "capacity", "active"]
@@ -264,7 +264,7 @@ class RoomView(TesseraModelView):
 
 
 class GroupMemberView(TesseraModelView):
-    datamodel = SQLAInterface(GroupMember)
+    datamodel = TesseraInterface(GroupMember)
     class_permission_name = "Group"
     list_title = _l("Group members")
     list_columns = ["client", "joined_on", "left_on"]
@@ -297,7 +297,7 @@ class LessonPatternView(TesseraModelView):
 
 
 class GroupView(TesseraModelView):
-    datamodel = SQLAInterface(Group)
+    datamodel = TesseraInterface(Group)
     class_permission_name = "Group"
     list_title = _l("Groups")
     list_columns = ["name", "service", "instructor", "room", "capacity", "active"]
@@ -317,7 +317,7 @@ class GroupView(TesseraModelView):
 
 
 class HolidayView(TesseraModelView):
-    datamodel = SQLAInterface(Holiday)
+    datamodel = TesseraInterface(Holiday)
     class_permission_name = "Holiday"
     list_title = _l("Holidays")
     list_columns = add_columns = edit_columns = ["name", "starts_on", "ends_on"]

@@ -9,7 +9,7 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from app.models.clients import Client
 from app.security import ADMIN
 from app.views.clients.common import EagerInterface as ClientInterface
-from app.views.platform.eager import EagerInterface
+from app.views.platform.eager import TesseraInterface
 from tests.factories.clients import make_client
 
 
@@ -58,7 +58,7 @@ class _Row:
 def test_a_cells_property_is_read_once():
     row = _Row()
     row.parent = _Row()
-    value = EagerInterface._get_attr_value
+    value = TesseraInterface._get_attr_value
     assert value(row, "link") == "<a>" and _Row.reads == 1  # FAB's read it three times
     assert value(row, "shout") == "HI"
     assert value(row, "colour") == "red"
