@@ -8,8 +8,8 @@ from sqlalchemy import Numeric, String
 from app import formatting
 from app.extensions import db
 from app.services.reports.registry import (DATE, DATETIME, INT, MONEY, NUMBER, PERCENT,
-                                           STREAM_CHUNK, TEXT, iter_rows, to_date, to_datetime,
-                                           to_money)
+                                           STREAM_CHUNK, TEXT, iter_rows, label_maps, to_date,
+                                           to_datetime, to_money)
 
 PROGRESS_EVERY = 2000
 
@@ -72,8 +72,6 @@ def _rows(report, params):
     """The report's rows as lists of cell values in column order, and how each column's value
     becomes its cell's. Straight from the database's rows unless the report computes columns
     in Python (``convert``)."""
-    labels = {key: {value: str(label) for value, label in mapping.items()}
-              for key, mapping in report.labels.items()}
     if report.convert is not None:
         keys = [column.key for column in report.columns]
         rows = ([row.get(key) for key in keys] for row in iter_rows(report, params))
@@ -81,6 +79,7 @@ def _rows(report, params):
         return rows, [_cell_value(column, None, {}) for column in report.columns]
     statement = report.query(params)
     types = {column.key: column.type for column in statement.selected_columns}
+    labels = label_maps(report)
     cells = [_cell_value(column, types[column.key], labels) for column in report.columns]
 
     def rows():

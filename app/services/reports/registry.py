@@ -197,6 +197,12 @@ def to_money(value):
         else Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
 
 
+def label_maps(report):
+    """Per labelled column, its stored values' labels in the current language."""
+    return {key: {value: str(label) for value, label in mapping.items()}
+            for key, mapping in report.labels.items()}
+
+
 def _converters(report):
     table = {DATE: to_date, DATETIME: to_datetime, MONEY: to_money}
     return [(col.key, table[col.type]) for col in report.columns if col.type in table]
@@ -208,8 +214,7 @@ def iter_rows(report, params, limit=None):
     if limit is not None:
         statement = statement.limit(limit)
     converters = _converters(report)
-    labels = {key: {value: str(label) for value, label in mapping.items()}
-              for key, mapping in report.labels.items()}
+    labels = label_maps(report)
     result = db.session.execute(statement.execution_options(yield_per=STREAM_CHUNK))
     try:
         for row in result.mappings():
