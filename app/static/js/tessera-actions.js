@@ -55,3 +55,39 @@
     }, true);
   });
 })();
+
+/* On-demand search filters (views/platform/search_choices.py): a select.tessera-choices asks
+   its data-choices-url for the choices matching what is typed, page by page, when opened. FAB's
+   "Add Filter" script inserts the picker into the filter table; it is set up when it appears. */
+(function ($) {
+  if (!$ || !$.fn || !$.fn.select2) { return; }
+  function setUp(root) {
+    $(root).find('select.tessera-choices').addBack('select.tessera-choices').each(function () {
+      var $select = $(this);
+      if ($select.hasClass('select2-hidden-accessible')) { return; }
+      $select.select2({
+        theme: 'bootstrap',
+        width: '100%',
+        allowClear: true,
+        placeholder: $select.data('placeholder') || '',
+        ajax: {
+          url: $select.data('choices-url'),
+          dataType: 'json',
+          delay: 200,
+          data: function (params) { return {q: params.term || '', page: params.page || 1}; }
+        }
+      });
+    });
+  }
+  $(function () {
+    setUp(document);
+    var filters = document.querySelector('#filter_form .filters');
+    if (filters && window.MutationObserver) {
+      new MutationObserver(function (records) {
+        records.forEach(function (record) {
+          record.addedNodes.forEach(function (node) { if (node.nodeType === 1) { setUp(node); } });
+        });
+      }).observe(filters, {childList: true, subtree: true});
+    }
+  });
+})(window.jQuery);

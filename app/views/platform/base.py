@@ -2,7 +2,7 @@
 menu registration."""
 import logging
 
-from flask import abort, current_app, flash, request
+from flask import abort, current_app, flash, jsonify, request
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.exceptions import FABException
@@ -18,6 +18,7 @@ from wtforms import HiddenField
 from app import formatting
 from app.security import register_menu
 from app.services.platform.errors import Conflict, DomainError
+from app.views.platform.search_choices import choices, defer_search_choices
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ MODELVIEW_ACTIONS = {
     "list": "read",
     "show": "read",
     "download": "read",
+    "choices": "read",
     "add": "write",
     "edit": "write",
     "delete": "delete",
@@ -111,6 +113,9 @@ class TesseraModelView(ModelView):
     method_permission_name = MODELVIEW_ACTIONS
     page_size = 25
     list_widget = TesseraListWidget
+    # relation columns of the search form whose choices load when the filter is opened
+    # (``search_choices``), not on every page of the list
+    search_choices_on_demand = ()
 
     def __init__(self, **kwargs):
         if hasattr(self.datamodel.obj, "version"):
@@ -126,6 +131,7 @@ class TesseraModelView(ModelView):
     def _init_forms(self):
         super()._init_forms()
         label_blank_choices(self.add_form, self.edit_form, self.search_form)
+        defer_search_choices(self)
 
     def _init_titles(self):
         """FAB builds "Add Tag" from the class name in English: the generated titles become
@@ -175,6 +181,16 @@ class TesseraModelView(ModelView):
         """FAB's file-column download: no Tessera model has a FAB file column (documents are
         served by their own views), and FAB's answered any name with a 500: nothing here."""
         abort(404)
+
+    @expose("/choices/<string:column>")
+    @has_access
+    def choices(self, column):
+        """The choices of an on-demand search filter matching ``?q=`` (Select2's JSON)."""
+        if column not in self.search_choices_on_demand:
+            abort(404)
+        page = request.args.get("page", "1")
+        page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+        return jsonify(choices(self, column, request.args.get("q", ""), page))
 
     def prefill_form(self, form, pk):
         if "row_version" in form:

@@ -1,0 +1,93 @@
+"""Search-form relation filters whose choices load when opened (``search_choices``): the list
+page carries empty pickers; ``<view>/choices/<column>`` answers what matches the typed text."""
+import re
+
+from app.models.clients import Tag
+from app.security import MANAGER, TRANSLATOR
+from app.views.platform import search_choices
+from tests.factories.clients import make_category, make_client, make_directory
+
+
+def _texts(response):
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [item["text"] for item in response.json["results"]]
+
+
+def test_the_list_page_carries_pickers_not_choices(db, login):
+    make_category("Regulars")
+    make_directory(Tag, "Early birds")
+    page = login(MANAGER).get("/client/list/").get_data(as_text=True)
+    for column in ("category", "source", "manager", "tags"):
+        # FAB writes the search form's fields as JSON for its "Add Filter" script
+        assert f'data-choices-url=\\"/client/choices/{column}\\"' in page, column
+    assert "Regulars" not in page and "Early birds" not in page
+
+
+def test_choices_match_the_typed_text_in_any_case_accent_or_script(db, login):
+    for name in ("Regulars", "Éveil musical", "Постоянные", "Students"):
+        make_category(name)
+    web = login(MANAGER)
+    everything = _texts(web.get("/client/choices/category"))
+    assert _texts(web.get("/client/choices/category?q=")) == everything
+    # by label, accents folded: "Éveil" sorts as "eveil"
+    assert everything == ["Éveil musical", "Regulars", "Students", "Постоянные"]
+    assert _texts(web.get("/client/choices/category?q=EVEIL")) == ["Éveil musical"]
+    assert _texts(web.get("/client/choices/category?q=пост")) == ["Постоянные"]
+    assert _texts(web.get("/client/choices/category?q=ent")) == ["Students"]
+    assert _texts(web.get("/client/choices/category?q=zzz")) == []
+    ids = [item["id"] for item in web.get("/client/choices/category?q=reg").json["results"]]
+    assert len(ids) == 1 and ids[0].isdigit()
+
+
+def test_choices_come_page_by_page(db, login, monkeypatch):
+    monkeypatch.setattr(search_choices, "CHOICES_PER_PAGE", 2)
+    for n in range(5):
+        make_directory(Tag, f"Tag {n}")
+    web = login(MANAGER)
+    first = web.get("/client/choices/tags?q=tag").json
+    assert [i["text"] for i in first["results"]] == ["Tag 0", "Tag 1"]
+    assert first["pagination"]["more"] is True
+    last = web.get("/client/choices/tags?q=tag&page=3").json
+    assert [i["text"] for i in last["results"]] == ["Tag 4"]
+    assert last["pagination"]["more"] is False
+    # a page number that is not one starts at the first page
+    assert _texts(web.get("/client/choices/tags?q=tag&page=x")) == ["Tag 0", "Tag 1"]
+
+
+def test_the_manager_filter_lists_staff_by_name(db, login):
+    from app.services.platform.users import ensure_user
+
+    manager = ensure_user("zmartin", "pw", "Zoé", "Martinez", "zm@test.local", [MANAGER])
+    db.session.commit()
+    web = login(MANAGER)
+    found = web.get("/client/choices/manager?q=zoe mart").json["results"]
+    assert [(int(item["id"]), item["text"]) for item in found] == [(manager.id, "Zoé Martinez")]
+
+
+def test_only_on_demand_columns_are_answered(db, login):
+    web = login(MANAGER)
+    assert web.get("/client/choices/organisation").status_code == 404
+    assert web.get("/client/choices/nothing").status_code == 404
+    assert web.get("/client/choices/birth_date").status_code == 404
+
+
+def test_the_choices_need_the_lists_permission(db, login):
+    make_category("Regulars")
+    web = login(TRANSLATOR)
+    assert web.get("/client/list/").status_code != 200
+    response = web.get("/client/choices/category")
+    assert response.status_code != 200
+    assert "Regulars" not in response.get_data(as_text=True)
+
+
+def test_an_applied_filter_shows_its_value(db, login):
+    regulars, other = make_category("Regulars"), make_category("Occasional")
+    make_client(last_name="Inthecategory", category=regulars)
+    make_client(last_name="Outside", category=other)
+    page = login(MANAGER).get(f"/client/list/?_flt_0_category={regulars.id}").get_data(
+        as_text=True)
+    assert "Inthecategory" in page and "Outside" not in page
+    # the filter row's picker holds the chosen category (and no other) for FAB's script to select
+    options = re.findall(r'\\u003coption value=\\"(\d*)\\"\\u003e([^\\]*)\\u003c/option', page)
+    assert (str(regulars.id), "Regulars") in options
+    assert "Occasional" not in {label for _pk, label in options}
