@@ -67,7 +67,7 @@
       if ($select.hasClass('select2-hidden-accessible')) { return; }
       $select.select2({
         theme: 'bootstrap',
-        width: '100%',
+        width: $select.data('width') || '100%',
         allowClear: true,
         placeholder: $select.data('placeholder') || '',
         ajax: {

@@ -18,7 +18,7 @@ from wtforms import HiddenField
 from app import formatting
 from app.security import register_menu
 from app.services.platform.errors import Conflict, DomainError
-from app.views.platform.search_choices import choices, defer_search_choices
+from app.views.platform.search_choices import choices, defer_search_choices, page_number
 
 log = logging.getLogger(__name__)
 
@@ -188,9 +188,8 @@ class TesseraModelView(ModelView):
         """The choices of an on-demand search filter matching ``?q=`` (Select2's JSON)."""
         if column not in self.search_choices_on_demand:
             abort(404)
-        page = request.args.get("page", "1")
-        page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-        return jsonify(choices(self, column, request.args.get("q", ""), page))
+        return jsonify(choices(self, column, request.args.get("q", ""),
+                               page_number(request.args.get("page"))))
 
     def prefill_form(self, form, pk):
         if "row_version" in form:

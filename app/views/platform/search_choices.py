@@ -64,22 +64,31 @@ def defer_search_choices(view):
         unbound.kwargs["widget"] = OnDemandSelectWidget(view, column)
 
 
+def page_of_choices(pairs, typed="", page=1):
+    """Select2's answer for (pk, label) ``pairs``: those whose label contains ``typed``
+    (folded), by label, ``CHOICES_PER_PAGE`` from ``page`` on."""
+    needle = fold(typed.strip())
+    labelled = sorted((fold(label), label, pk) for pk, label in pairs)
+    matching = [(label, pk) for folded, label, pk in labelled if needle in folded]
+    start = (page - 1) * CHOICES_PER_PAGE
+    shown = matching[start:start + CHOICES_PER_PAGE]
+    return {"results": [{"id": str(pk), "text": label} for label, pk in shown],
+            "pagination": {"more": start + CHOICES_PER_PAGE < len(matching)}}
+
+
+def page_number(text):
+    """A ``?page=`` argument as a page number (1 when it is not one)."""
+    return int(text) if text and text.isdigit() and 0 < int(text) < 100_000 else 1
+
+
 def choices(view, column, typed="", page=1):
-    """The choices of ``view``'s relation filter ``column`` whose label contains ``typed``
-    (folded), by label, ``CHOICES_PER_PAGE`` from ``page`` on — as Select2 reads them. The
-    related rows are those the view's add/edit pickers may offer
-    (``search_form_query_rel_fields``), so a filter never lists a record its user may not see."""
+    """The choices of ``view``'s relation filter ``column`` (see ``page_of_choices``). The
+    related rows are those the view's pickers may offer (``search_form_query_rel_fields``), so
+    a filter never lists a record its user may not see."""
     related = view.datamodel.get_related_interface(column)
     filters = related.get_filters()
     rel_filters = (view.search_form_query_rel_fields or {}).get(column)
     if rel_filters:
         filters = filters.add_filter_list(rel_filters)
     _count, rows = related.query(filters)
-    needle = fold(typed.strip())
-    labelled = sorted(((fold(str(row)), str(row), related.get_pk_value(row)) for row in rows),
-                      key=lambda item: (item[0], item[2]))
-    matching = [(label, pk) for folded, label, pk in labelled if needle in folded]
-    start = (page - 1) * CHOICES_PER_PAGE
-    shown = matching[start:start + CHOICES_PER_PAGE]
-    return {"results": [{"id": str(pk), "text": label} for label, pk in shown],
-            "pagination": {"more": start + CHOICES_PER_PAGE < len(matching)}}
+    return page_of_choices(((related.get_pk_value(row), str(row)) for row in rows), typed, page)

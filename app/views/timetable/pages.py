@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 import os
 import tempfile
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, expose as api_expose, protect
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -21,10 +21,11 @@ from app.models.staff import Employee
 from app.services import documents
 from app.services.timetable import lessons as timetable_service
 from app.services.platform import DomainError
-from app.services.timetable.grid import DAY, WEEK, build_grid, filter_choices
+from app.services.timetable.grid import DAY, WEEK, build_grid, filter_choices, group_choices
 from app.views.platform.api_support import arg_date, arg_int, iso
 from app.views.platform.base import TesseraModelView, add_menu_view
 from app.views.platform.eager import TesseraInterface
+from app.views.platform.search_choices import page_number, page_of_choices
 from app.views.platform.time_filters import TimeAwareInterface
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
@@ -52,7 +53,7 @@ def grid_for_user(user, day, view, room_id, instructor_id, group_id):
 class TimetableView(BaseView):
     route_base = "/timetable"
     class_permission_name = "Timetable"
-    method_permission_name = {"index": "read", "print_week": "read"}
+    method_permission_name = {"index": "read", "print_week": "read", "groups": "read"}
     default_view = "index"
 
     @expose("/")
@@ -63,13 +64,19 @@ class TimetableView(BaseView):
         step = timedelta(days=7 if view == WEEK else 1)
         return self.render_template(
             "timetable/grid.html", title=_("Timetable"), grid=grid,
-            choices=filter_choices(rooms=grid.rooms),
+            choices=filter_choices(rooms=grid.rooms, group_id=grid.filters["group"]),
             prev_day=day - step, next_day=day + step, today=date.today(),
             can_add=self.appbuilder.sm.can("write", "Lesson"),
             weekdays=WEEKDAYS, slot_minutes=_slot_minutes(grid),
             slot_labels=[slot.strftime("%H:%M") for slot in grid.slots],
             lesson_times=_lesson_times(grid))
 
+    @expose("/choices/group")
+    @has_access
+    def groups(self):
+        """The group filter's choices matching ``?q=`` (Select2's JSON), fetched when opened."""
+        return jsonify(page_of_choices(group_choices(), request.args.get("q", ""),
+                                       page_number(request.args.get("page"))))
 
     @expose("/print")
     @has_access

@@ -1,5 +1,6 @@
-"""The client list's category filter in Chromium: its choices are fetched when it is opened,
-narrowed by what is typed; choosing one filters the list, and the filter keeps its value."""
+"""Filters whose choices are fetched when opened, in Chromium (the client list's category, the
+timetable's group): narrowed by what is typed; choosing one filters the page, and the filter
+keeps its value."""
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
@@ -41,3 +42,33 @@ def test_a_category_filter_is_chosen_from_choices_fetched_on_demand(db, live_ser
     shown = page.locator("#filter_form select.tessera-choices + .select2 "
                          ".select2-selection__rendered")
     assert "Постоянные" in shown.inner_text()
+
+
+def test_the_timetable_group_filter_is_chosen_from_choices_fetched_on_demand(
+        db, live_server, page, browser_login):
+    from datetime import date, datetime, time
+
+    from tests.factories.timetable import make_group, make_lesson
+
+    salsa, tango = make_group(name="Salsa débutants"), make_group(name="Tango avancé")
+    today = date.today()
+    make_lesson(salsa, starts_at=datetime.combine(today, time(18)))
+    make_lesson(tango, starts_at=datetime.combine(today, time(19)))
+    db.session.commit()
+    browser_login(page, "Front desk")
+    page.goto(f"{live_server}/timetable/?date={today.isoformat()}")
+    assert page.locator("select[name=group] option", has_text="Tango").count() == 0
+    page.click("select[name=group] + .select2 .select2-selection")
+    with page.expect_response(lambda r: "/timetable/choices/group?q=sals" in r.url):
+        page.locator(".select2-container--open .select2-search__field").press_sequentially(
+            "sals")
+    expect(page.locator(".select2-results__option", has_text="Tango")).to_have_count(0)
+    page.locator(".select2-results__option", has_text="Salsa débutants").click()
+    screenshot(page, "timetable-group-filter.png")
+    page.click(".timetable-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert f"group={salsa.id}" in page.url
+    cards = page.locator(".tt-lesson .tt-group")
+    assert cards.all_inner_texts() == ["Salsa débutants"]
+    assert "Salsa débutants" in page.locator(
+        "select[name=group] + .select2 .select2-selection__rendered").inner_text()

@@ -333,3 +333,30 @@ def test_grid_statements_do_not_list_the_members(db, login):
         return max(sizes)
 
     assert largest_statement(2) == largest_statement(40)
+
+
+def test_the_group_filter_fetches_its_choices_when_opened(db, login):
+    """Hundreds of groups are not written into every grid page: the filter asks for them."""
+    import re
+
+    salsa = make_group(name="Salsa débutants")
+    make_group(name="Tango avancé")
+    make_group(name="Salsa closed", active=False)
+    db.session.commit()
+    web = login(FRONT_DESK)
+    html = web.get(f"/timetable/?date={TODAY.isoformat()}").get_data(as_text=True)
+    assert 'data-choices-url="/timetable/choices/group"' in html
+    group_filter = re.search(r'<select name="group".*?</select>', html, re.S).group(0)
+    assert "Salsa" not in group_filter and "Tango" not in group_filter
+    # a chosen group is the filter's one option, selected
+    html = web.get(f"/timetable/?date={TODAY.isoformat()}&group={salsa.id}").get_data(
+        as_text=True)
+    group_filter = re.search(r'<select name="group".*?</select>', html, re.S).group(0)
+    assert f'<option value="{salsa.id}" selected>Salsa débutants</option>' in group_filter
+    assert "Tango" not in group_filter
+    # the choices: active groups whose name holds what is typed, accents aside
+    found = web.get("/timetable/choices/group?q=DEBUT").json["results"]
+    assert found == [{"id": str(salsa.id), "text": "Salsa débutants"}]
+    names = [r["text"] for r in web.get("/timetable/choices/group").json["results"]]
+    assert "Salsa closed" not in names and {"Salsa débutants", "Tango avancé"} <= set(names)
+    assert login(STOREKEEPER).get("/timetable/choices/group").status_code != 200
