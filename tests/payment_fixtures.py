@@ -39,14 +39,14 @@ class LoopbackProvider:
         return Response(json.dumps(answer), content_type="application/json")(environ,
                                                                             start_response)
 
-    def pay(self, checkout_id, amount=None, status="paid"):
+    def pay(self, checkout_id, amount=None, status="paid", event_id=None):
         """The client pays at the provider; returns the signed webhook ``(body, headers)``."""
         checkout = self.checkouts[checkout_id]
         checkout["status"] = status
         checkout["paid"] = str(amount if amount is not None else Decimal(checkout["amount"]))
         body = json.dumps({"checkout_id": checkout_id, "status": status,
                            "amount": checkout["paid"],
-                           "event_id": secrets.token_hex(8)}).encode()
+                           "event_id": event_id or secrets.token_hex(8)}).encode()
         return body, {SIGNATURE_HEADER: sign(self.secret, body),
                       "Content-Type": "application/json"}
 

@@ -23,8 +23,9 @@ MAX_DB_INTEGER = 2**31 - 1
 ID_ARGUMENTS = ("pk", "id", "job_id", "client_id")
 # query-string and form arguments naming a record by id without the _id suffix (timetable filters)
 REFERENCE_ARGUMENTS = ("room", "instructor", "group", "client", "service", "employee", "plan")
-# fields whose names end in _id but hold no record id (an organisation's tax number is long)
-NOT_ID_FIELDS = ("tax_id", "batch_id")
+# fields whose names end in _id but hold no record id (an organisation's tax number is long; a
+# payment provider's event id may be all digits)
+NOT_ID_FIELDS = ("tax_id", "batch_id", "event_id")
 # the largest page size a list page offers (FAB's menu: 25, 50, 75, 100), the furthest page
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10**6

@@ -15,10 +15,15 @@ from tests.factories.clients import make_client, make_industry, make_organisatio
 
 
 def _years_ago(years, days=0):
-    today = date.today()
+    """The date ``years`` years before today (28 February for a 29th), ``days`` earlier."""
     from datetime import timedelta
 
-    return date(today.year - years, today.month, min(today.day, 28)) - timedelta(days=days)
+    today = date.today()
+    try:
+        then = today.replace(year=today.year - years)
+    except ValueError:  # 29 February, in a year that has none
+        then = today.replace(year=today.year - years, day=28)
+    return then - timedelta(days=days)
 
 
 # --- minors and guardians ------------------------------------------------------------------------

@@ -147,6 +147,20 @@ def test_bad_signature_refused(app, db, payment_provider):
     assert _payments(client.id) == 0
 
 
+def test_a_provider_event_id_of_digits_is_not_a_record_id(app, db, payment_provider):
+    """A provider's event id made of digits (beyond a database integer) is not refused as a
+    record id out of range (the input guard's rule for ``…_id`` fields)."""
+    client = make_client()
+    money.add_charge(client.id, Decimal("10.00"), "visit", description="visit")
+    checkout, _url = online_payment.start_checkout(get_provider(), client.id, "debt")
+    db.session.commit()
+    body, headers = payment_provider.pay(checkout.provider_checkout_id,
+                                         event_id="98765432109876543210")
+    response = app.test_client().post(WEBHOOK, data=body, headers=headers)
+    assert response.status_code == 200 and response.json["outcome"] == "recorded", response.json
+    assert _payments(client.id) == 1
+
+
 def test_no_debt_nothing_to_pay(app, db, payment_provider):
     client = make_client()
     db.session.commit()
