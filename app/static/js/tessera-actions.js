@@ -61,6 +61,15 @@
    "Add Filter" script inserts the picker into the filter table; it is set up when it appears. */
 (function ($) {
   if (!$ || !$.fn || !$.fn.select2) { return; }
+  var meta = document.querySelector('meta[name="tessera-choices"]');
+  var text = meta ? JSON.parse(meta.content) : {};
+  var language = {  // Select2's own messages are English only: the page's translations
+    noResults: function () { return text.none; },
+    searching: function () { return text.searching; },
+    loadingMore: function () { return text.more; },
+    errorLoading: function () { return text.error; },
+    inputTooShort: function (args) { return text.short.replace('{n}', args.minimum); }
+  };
   function setUp(root) {
     $(root).find('select.tessera-choices').addBack('select.tessera-choices').each(function () {
       var $select = $(this);
@@ -70,6 +79,8 @@
         width: $select.data('width') || '100%',
         allowClear: true,
         placeholder: $select.data('placeholder') || '',
+        minimumInputLength: $select.data('minimum-input') || 0,
+        language: meta ? language : undefined,
         ajax: {
           url: $select.data('choices-url'),
           dataType: 'json',

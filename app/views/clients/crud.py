@@ -185,8 +185,6 @@ class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     search_columns = ["search_name", "phone_digits", "card_number", "category", "source",
                       "manager", "tags", "birth_date", "gender", "active", "consent_email",
                       "consent_sms"]
-    # their choices are fetched when a filter is opened, not written into every list page
-    search_choices_on_demand = ("category", "source", "manager", "tags")
     base_order = None  # the datamodel's default_order: indexed, case- and accent-insensitive
     base_filters = CLIENT_SCOPE
     edit_form_extra_fields = {

@@ -113,11 +113,13 @@ class TesseraModelView(ModelView):
     method_permission_name = MODELVIEW_ACTIONS
     page_size = 25
     list_widget = TesseraListWidget
-    # relation columns of the search form whose choices load when the filter is opened
-    # (``search_choices``), not on every page of the list
+    # the search form's relation filters, whose choices load when opened (``search_choices``)
     search_choices_on_demand = ()
 
     def __init__(self, **kwargs):
+        if self.include_route_methods is not None and "list" in self.include_route_methods:
+            # a list keeps the route its search filters fetch their choices from
+            self.include_route_methods = set(self.include_route_methods) | {"choices"}
         if hasattr(self.datamodel.obj, "version"):
             extra = dict(self.edit_form_extra_fields or {})
             extra.setdefault("row_version", HiddenField())
@@ -131,7 +133,7 @@ class TesseraModelView(ModelView):
     def _init_forms(self):
         super()._init_forms()
         label_blank_choices(self.add_form, self.edit_form, self.search_form)
-        defer_search_choices(self)
+        self.search_choices_on_demand = defer_search_choices(self)
 
     def _init_titles(self):
         """FAB builds "Add Tag" from the class name in English: the generated titles become

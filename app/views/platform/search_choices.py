@@ -1,20 +1,29 @@
 """Search-form relation filters whose choices load when they are opened, not with every page.
 
 FAB writes each search-form field's HTML into the list page (for its "Add Filter" script), so a
-relation filter — category, manager, tag — costs a query and a rendered ``<option>`` per
-related row on every page of the list, filtered or not, whether anyone opens the filter or not.
-A view names such columns in ``search_choices_on_demand``: the page then carries an empty
-picker pointing at ``<view>/choices/<column>``, which answers the choices matching what is
-typed (Select2's JSON), 50 at a time; a filter already applied renders its chosen value only.
+relation filter — category, manager, client — costs a query and a rendered ``<option>`` per
+related row on every page of the list, filtered or not, whether anyone opens the filter or not
+(the pass and payment lists wrote every client into each page). Every relation filter of a
+project list is therefore an empty picker pointing at ``<view>/choices/<column>``, which
+answers the choices matching what is typed (Select2's JSON), 50 at a time: clients through the
+client search (name, phone, card; at least two characters), other records by their label. A
+filter already applied renders its chosen value only. The rows offered are those the view's
+``search_form_query_rel_fields`` allow (a client outside the user's scope is never named).
 """
 import re
 import unicodedata
 
-from flask import request, url_for
+from flask import g, request, url_for
+from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.models.clients import Client
+from app.services.clients import search_clients
+
 CHOICES_PER_PAGE = 50
+# characters to type before the client search runs (the same rule as the desk's search)
+CLIENT_MIN_INPUT = 2
 PLACEHOLDER = _l("Type to search")
 
 
@@ -25,43 +34,62 @@ def fold(text):
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _related(view, column):
+    """(related datamodel, its filters with the view's restrictions for ``column``)."""
+    related = view.datamodel.get_related_interface(column)
+    filters = related.get_filters()
+    rel_filters = (view.search_form_query_rel_fields or {}).get(column)
+    if rel_filters:
+        filters = filters.add_filter_list(rel_filters)
+    return related, filters
+
+
 class OnDemandSelectWidget:
-    """Renders a relation filter as an empty Select2 picker that asks ``url`` for its choices
+    """Renders a relation filter as an empty Select2 picker that asks its view for choices
     (``static/js/tessera-actions.js``); only the values of filters already applied are written
-    as options, so that the filter row shows them."""
+    as options (those the view may offer), so that the filter row shows them."""
 
     def __init__(self, view, column):
         self.view, self.column = view, column
 
     def applied_values(self):
         pattern = re.compile(rf"_flt_\d+_{re.escape(self.column)}")
-        return [value for key, value in request.args.items(multi=True)
-                if pattern.fullmatch(key) and value.isdigit()]
+        return [int(value) for key, value in request.args.items(multi=True)
+                if pattern.fullmatch(key) and value.isdigit() and len(value) < 10]
 
     def __call__(self, field, **kwargs):
         url = url_for(f"{self.view.endpoint}.choices", column=self.column)
         options = [Markup('<option value=""></option>')]
         values = self.applied_values()
+        related = self.view.datamodel.get_related_interface(self.column)
         if values:
-            related = self.view.datamodel.get_related_interface(self.column)
-            model = related.obj
-            pk = getattr(model, related.get_pk_name())
-            rows = related.session.query(model).filter(pk.in_([int(v) for v in values]))
-            for row in rows:
+            related, filters = _related(self.view, self.column)
+            pk = getattr(related.obj, related.get_pk_name())
+            query = filters.apply_all(related.session.query(related.obj))
+            for row in query.filter(pk.in_(values)):
                 options.append(Markup('<option value="{}">{}</option>').format(
                     related.get_pk_value(row), str(row)))
+        minimum = CLIENT_MIN_INPUT if related.obj is Client else 0
         return Markup(
             '<select class="form-control tessera-choices" id="{id}" name="{name}" '
-            'data-choices-url="{url}" data-placeholder="{placeholder}">{options}</select>'
+            'data-choices-url="{url}" data-placeholder="{placeholder}" '
+            'data-minimum-input="{minimum}">{options}</select>'
         ).format(id=field.id, name=field.name, url=url, placeholder=str(PLACEHOLDER),
-                 options=Markup("").join(options))
+                 minimum=minimum, options=Markup("").join(options))
 
 
 def defer_search_choices(view):
-    """Give each column of ``view.search_choices_on_demand`` the on-demand picker."""
-    for column in view.search_choices_on_demand or ():
-        unbound = getattr(view.search_form, column)
-        unbound.kwargs["widget"] = OnDemandSelectWidget(view, column)
+    """Give every relation filter of ``view``'s search form the on-demand picker; returns the
+    columns (those ``<view>/choices/<column>`` answers)."""
+    columns = []
+    for column in view.search_columns or ():
+        unbound = getattr(view.search_form, column, None)
+        field_class = getattr(unbound, "field_class", None)
+        if isinstance(field_class, type) and issubclass(
+                field_class, (QuerySelectField, QuerySelectMultipleField)):
+            unbound.kwargs["widget"] = OnDemandSelectWidget(view, column)
+            columns.append(column)
+    return tuple(columns)
 
 
 def page_of_choices(pairs, typed="", page=1):
@@ -82,13 +110,16 @@ def page_number(text):
 
 
 def choices(view, column, typed="", page=1):
-    """The choices of ``view``'s relation filter ``column`` (see ``page_of_choices``). The
-    related rows are those the view's pickers may offer (``search_form_query_rel_fields``), so
-    a filter never lists a record its user may not see."""
-    related = view.datamodel.get_related_interface(column)
-    filters = related.get_filters()
-    rel_filters = (view.search_form_query_rel_fields or {}).get(column)
-    if rel_filters:
-        filters = filters.add_filter_list(rel_filters)
+    """The choices of ``view``'s relation filter ``column`` matching ``typed``: clients
+    through the client search (the user's scope applied), other records by their label (see
+    ``page_of_choices``) among those the view may offer."""
+    related, filters = _related(view, column)
+    if related.obj is Client:
+        if len(typed.strip()) < CLIENT_MIN_INPUT:
+            return {"results": [], "pagination": {"more": False}}
+        found = search_clients(typed, limit=CHOICES_PER_PAGE + 1,
+                               offset=(page - 1) * CHOICES_PER_PAGE, for_user=g.user)
+        return {"results": [{"id": str(c.id), "text": str(c)} for c in found[:CHOICES_PER_PAGE]],
+                "pagination": {"more": len(found) > CHOICES_PER_PAGE}}
     _count, rows = related.query(filters)
     return page_of_choices(((related.get_pk_value(row), str(row)) for row in rows), typed, page)

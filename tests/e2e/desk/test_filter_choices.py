@@ -72,3 +72,35 @@ def test_the_timetable_group_filter_is_chosen_from_choices_fetched_on_demand(
     assert cards.all_inner_texts() == ["Salsa débutants"]
     assert "Salsa débutants" in page.locator(
         "select[name=group] + .select2 .select2-selection__rendered").inner_text()
+
+
+def test_a_client_filter_in_russian_asks_for_two_letters_then_searches(db, live_server, page,
+                                                                        browser_login):
+    from tests.factories.passes import make_pass
+
+    holder = make_client(last_name="Иванова", first_name="Анна")
+    make_pass(client=holder)
+    make_pass(client=make_client(last_name="Petrov", first_name="Ivan"))
+    browser_login(page, "Manager")
+    page.goto(f"{live_server}/lang/ru")
+    page.goto(f"{live_server}/pass/list/")
+    page.click("a.accordion-toggle[href='#accordion1_href']")
+    page.click("#filter_form button.dropdown-toggle")
+    page.click("#filter_form a.filter[name=client]")
+    page.click("#filter_form select.tessera-choices + .select2 .select2-selection")
+    # Select2's own English is replaced by the page's translation
+    expect(page.locator(".select2-results__message")).to_have_text(
+        "Введите не менее 2 символов")
+    with page.expect_response(lambda r: "/pass/choices/client?q=" in r.url and "page=1" in r.url):
+        page.locator(".select2-container--open .select2-search__field").press_sequentially(
+            "иван")
+    option = page.locator(".select2-results__option", has_text="Иванова")
+    expect(option).to_have_count(1)
+    expect(page.locator(".select2-results__option", has_text="Petrov")).to_have_count(0)
+    option.click()
+    page.click("#filter_form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert f"_flt_0_client={holder.id}" in page.url
+    screenshot(page, "pass-client-filter-ru.png")
+    body = page.content()
+    assert "Иванова Анна" in body and "Petrov" not in body

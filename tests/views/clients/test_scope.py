@@ -96,6 +96,12 @@ def test_guardian_pages(world, viewer):
     assert {n for n in EXPECTED if f"Guardian Zq{n}<" in page or f"Guardian Zq{n} " in page
             or f"Guardian Zq{n}\n" in page} == expected
     assert ("Zqoutsider" in page) is (who in (MANAGER, FRONT_DESK))
+    # the search form's client filter fetches its choices: the same clients, no others
+    found = client.get("/guardian/choices/client?q=zq").json["results"]
+    assert {item["text"].split()[0][2:] for item in found} == expected
+    outsider = world.clients["outsider"]
+    applied = client.get(f"/guardian/list/?_flt_0_client={outsider.id}").get_data(as_text=True)
+    assert ('\\u003eZqoutsider' in applied) is (who in (MANAGER, FRONT_DESK))
     outsider_guardian = world.clients["outsider"].guardians[0].id
     assert client.get(f"/guardian/show/{outsider_guardian}").status_code == (
         200 if who in (MANAGER, FRONT_DESK) else 404)

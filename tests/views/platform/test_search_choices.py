@@ -91,3 +91,60 @@ def test_an_applied_filter_shows_its_value(db, login):
     options = re.findall(r'\\u003coption value=\\"(\d*)\\"\\u003e([^\\]*)\\u003c/option', page)
     assert (str(regulars.id), "Regulars") in options
     assert "Occasional" not in {label for _pk, label in options}
+
+
+def test_a_client_filter_searches_clients_and_lists_none_with_the_page(db, login):
+    """The pass list's client filter: no client written into the page (there may be 1,000,000);
+    the choices come from the client search, after two characters."""
+    from tests.factories.passes import make_pass
+
+    holder = make_client(last_name="Zqholder", first_name="Ann")
+    nopass = make_client(last_name="Zqnopass", first_name="Bob")
+    make_pass(client=holder)
+    web = login(MANAGER)
+    page = web.get("/pass/list/").get_data(as_text=True)
+    assert "Zqholder" in page  # its pass's row
+    assert "Zqnopass" not in page
+    assert 'data-choices-url=\\"/pass/choices/client\\" ' in page
+    assert 'data-minimum-input=\\"2\\"' in page
+    assert web.get("/pass/choices/client?q=z").json["results"] == []
+    found = web.get("/pass/choices/client?q=zqno").json["results"]
+    assert [int(item["id"]) for item in found] == [nopass.id]
+    # the plan filter (a directory) answers from the first opening
+    assert web.get("/pass/choices/plan").json["results"]
+
+
+def test_every_list_of_the_project_fetches_its_relation_filters(app):
+    """No project list writes a relation filter's choices into its page."""
+    from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+
+    from app.views.platform.base import TesseraModelView
+    from app.views.platform.search_choices import OnDemandSelectWidget
+
+    checked = 0
+    for view in app.appbuilder.baseviews:
+        if not isinstance(view, TesseraModelView):
+            continue
+        for column in view.search_columns or ():
+            unbound = getattr(view.search_form, column, None)
+            if getattr(unbound, "field_class", None) in (QuerySelectField,
+                                                           QuerySelectMultipleField):
+                assert isinstance(unbound.kwargs.get("widget"), OnDemandSelectWidget), (
+                    type(view).__name__, column)
+                assert column in view.search_choices_on_demand
+                checked += 1
+    assert checked >= 20
+
+
+def test_the_pickers_messages_are_translated(db, login):
+    import html
+    import json
+    import re
+
+    web = login(MANAGER)
+    web.get("/lang/ru")
+    page = web.get("/client/list/").get_data(as_text=True)
+    content = re.search(r'<meta name="tessera-choices" content=\'([^\']*)\'>', page).group(1)
+    messages = json.loads(html.unescape(content))
+    assert set(messages) == {"none", "searching", "more", "error", "short"}
+    assert messages["none"] != "No matches" and "{n}" in messages["short"]
