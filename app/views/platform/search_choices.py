@@ -109,17 +109,23 @@ def page_number(text):
     return int(text) if text and text.isdigit() and 0 < int(text) < 100_000 else 1
 
 
+def client_choices(typed="", page=1):
+    """Select2's answer for a client picker: the client search for ``typed`` (at least
+    ``CLIENT_MIN_INPUT`` characters) among the clients the current user may see."""
+    if len(typed.strip()) < CLIENT_MIN_INPUT:
+        return {"results": [], "pagination": {"more": False}}
+    found = search_clients(typed, limit=CHOICES_PER_PAGE + 1,
+                           offset=(page - 1) * CHOICES_PER_PAGE, for_user=g.user)
+    return {"results": [{"id": str(c.id), "text": str(c)} for c in found[:CHOICES_PER_PAGE]],
+            "pagination": {"more": len(found) > CHOICES_PER_PAGE}}
+
+
 def choices(view, column, typed="", page=1):
     """The choices of ``view``'s relation filter ``column`` matching ``typed``: clients
     through the client search (the user's scope applied), other records by their label (see
     ``page_of_choices``) among those the view may offer."""
     related, filters = _related(view, column)
     if related.obj is Client:
-        if len(typed.strip()) < CLIENT_MIN_INPUT:
-            return {"results": [], "pagination": {"more": False}}
-        found = search_clients(typed, limit=CHOICES_PER_PAGE + 1,
-                               offset=(page - 1) * CHOICES_PER_PAGE, for_user=g.user)
-        return {"results": [{"id": str(c.id), "text": str(c)} for c in found[:CHOICES_PER_PAGE]],
-                "pagination": {"more": len(found) > CHOICES_PER_PAGE}}
+        return client_choices(typed, page)
     _count, rows = related.query(filters)
     return page_of_choices(((related.get_pk_value(row), str(row)) for row in rows), typed, page)

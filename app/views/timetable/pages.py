@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.models.clients import Client
 from app.models.passes import Service
 from app.models.timetable import Group, GroupMember, Holiday, LessonPattern, Room
 from app.models.staff import Employee
@@ -25,7 +26,7 @@ from app.services.timetable.grid import DAY, WEEK, build_grid, filter_choices, g
 from app.views.platform.api_support import arg_date, arg_int, iso
 from app.views.platform.base import TesseraModelView, add_menu_view
 from app.views.platform.eager import TesseraInterface
-from app.views.platform.search_choices import page_number, page_of_choices
+from app.views.platform.search_choices import client_choices, page_number, page_of_choices
 from app.views.platform.time_filters import TimeAwareInterface
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
@@ -134,15 +135,27 @@ class LessonView(BaseView):
     route_base = "/lessons"
     class_permission_name = "Lesson"
     method_permission_name = {"add": "write", "move": "write", "cancel": "write",
-                              "generate": "write"}
+                              "generate": "write", "clients": "write"}
 
-    def _form_choices(self):
+    def _form_choices(self, values=None):
+        """The form's drop-downs; the group and client pickers fetch their choices when opened
+        (hundreds of groups, any number of clients): only the chosen ones are read here."""
+        chosen = (values or {}).get("client")
+        client = db.session.get(Client, chosen) if chosen else None
         return {
             "services": db.session.execute(select(Service.id, Service.name)
                                            .where(Service.active.is_(True))
                                            .order_by(Service.name)).all(),
-            **filter_choices(),
+            **filter_choices(group_id=(values or {}).get("group")),
+            "client": client,
         }
+
+    @expose("/choices/client")
+    @has_access
+    def clients(self):
+        """The individual lesson's client picker: the client search for ``?q=`` (Select2)."""
+        return jsonify(client_choices(request.args.get("q", ""),
+                                      page_number(request.args.get("page"))))
 
     def _back(self, day):
         return redirect(url_for("TimetableView.index", date=day.isoformat()))
@@ -186,7 +199,7 @@ class LessonView(BaseView):
                 db.session.rollback()
                 flash(str(exc.message), "danger")
         return self.render_template("timetable/lesson_form.html", title=_("Add a lesson"),
-                                    values=values, lesson=None, **self._form_choices())
+                                    values=values, lesson=None, **self._form_choices(values))
 
     @expose("/<int:lesson_id>/move", methods=["GET", "POST"])
     @has_access

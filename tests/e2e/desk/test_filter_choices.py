@@ -104,3 +104,31 @@ def test_a_client_filter_in_russian_asks_for_two_letters_then_searches(db, live_
     screenshot(page, "pass-client-filter-ru.png")
     body = page.content()
     assert "Иванова Анна" in body and "Petrov" not in body
+
+
+def test_an_individual_lesson_is_planned_for_a_client_found_by_name(db, live_server, page,
+                                                                     browser_login):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from app.models.timetable import Lesson
+    from tests.factories.passes import make_service
+
+    pupil = make_client(last_name="Zqpupil", first_name="Ann")
+    service = make_service(name="Piano")
+    db.session.commit()
+    browser_login(page, "Manager")
+    page.goto(f"{live_server}/lessons/add?date={date.today().isoformat()}&start=10:00")
+    page.click("select#client + .select2 .select2-selection")
+    with page.expect_response(lambda r: "/lessons/choices/client?q=zqpu" in r.url):
+        page.locator(".select2-container--open .select2-search__field").press_sequentially(
+            "zqpu")
+    page.locator(".select2-results__option", has_text="Zqpupil").click()
+    page.select_option("select#service", str(service.id))
+    screenshot(page, "lesson-form-client-picker.png")
+    page.click("form.lesson-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    db.session.expire_all()
+    lesson = db.session.scalar(select(Lesson).where(Lesson.client_id == pupil.id))
+    assert lesson is not None and lesson.service_id == service.id

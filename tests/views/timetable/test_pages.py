@@ -360,3 +360,37 @@ def test_the_group_filter_fetches_its_choices_when_opened(db, login):
     names = [r["text"] for r in web.get("/timetable/choices/group").json["results"]]
     assert "Salsa closed" not in names and {"Salsa débutants", "Tango avancé"} <= set(names)
     assert login(STOREKEEPER).get("/timetable/choices/group").status_code != 200
+
+
+def test_the_lesson_form_picks_group_and_client_on_demand(db, login):
+    """The add-a-lesson form lists no groups or clients: its pickers search them; a chosen
+    group (from the grid) or client (a refused form) is its picker's one option."""
+    import re
+
+    chosen = make_group(name="Salsa débutants")
+    make_group(name="Tango avancé")
+    pupil = new_client(last_name="Zqpupil", first_name="Ann")
+    db.session.commit()
+    manager = login(MANAGER)
+    html = manager.get(f"/lessons/add?date={TODAY}&start=10:00").get_data(as_text=True)
+    group_picker = re.search(r'<select id="group".*?</select>', html, re.S).group(0)
+    client_picker = re.search(r'<select id="client".*?</select>', html, re.S).group(0)
+    assert "Salsa" not in group_picker and "Tango" not in group_picker
+    assert 'data-choices-url="/lessons/choices/client"' in client_picker
+    assert 'data-minimum-input="2"' in client_picker and "Zqpupil" not in client_picker
+    html = manager.get(f"/lessons/add?date={TODAY}&group={chosen.id}").get_data(as_text=True)
+    group_picker = re.search(r'<select id="group".*?</select>', html, re.S).group(0)
+    assert f'<option value="{chosen.id}" selected>Salsa débutants</option>' in group_picker
+    assert "Tango" not in group_picker
+    # the client search, after two characters
+    assert manager.get("/lessons/choices/client?q=z").json["results"] == []
+    found = manager.get("/lessons/choices/client?q=zqpu").json["results"]
+    assert [int(item["id"]) for item in found] == [pupil.id]
+    # a refused form keeps the chosen client
+    refused = manager.post("/lessons/add", data={
+        "client": pupil.id, "date": TODAY.isoformat(), "start": "10:00", "minutes": "60"})
+    client_picker = re.search(r'<select id="client".*?</select>',
+                              refused.get_data(as_text=True), re.S).group(0)
+    assert f'<option value="{pupil.id}" selected>' in client_picker and "Zqpupil" in client_picker
+    # only those who plan lessons search clients here
+    assert login(FRONT_DESK).get("/lessons/choices/client?q=zqpu").status_code != 200
