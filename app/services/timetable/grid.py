@@ -218,23 +218,19 @@ def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
                 rooms=rooms)
 
 
-def filter_choices(rooms=None, group_id=False):
-    """Rooms, instructors and groups for the grid's filters: three queries (two when the
-    active rooms — anything with ``id`` and ``name`` — are given, e.g. ``Grid.rooms``). With
-    ``group_id`` (an id, or None for no group) the groups are only that chosen one, or none:
-    the grid's group filter fetches its choices when opened (``group_choices``) — a centre has
-    hundreds of groups."""
+def filter_choices(rooms=None, group_id=None):
+    """Rooms and instructors for the grid's and the lesson form's drop-downs (one query, two
+    when the active rooms — anything with ``id`` and ``name``, e.g. ``Grid.rooms`` — are not
+    given), and the chosen group ``group_id`` alone, if any: a group picker fetches its choices
+    when opened (``group_choices``) — a centre has hundreds of groups."""
     if rooms is None:
         rooms = db.session.execute(select(Room.id, Room.name).where(Room.active.is_(True))
                                    .order_by(Room.name)).all()
     instructors = db.session.execute(select(Employee.id, Employee.full_name)
                                      .where(Employee.active.is_(True))
                                      .order_by(Employee.full_name)).all()
-    if group_id is False:
-        groups = group_choices()
-    else:
-        groups = db.session.execute(select(Group.id, Group.name).where(Group.id == group_id)
-                                    ).all() if group_id else []
+    groups = db.session.execute(select(Group.id, Group.name).where(Group.id == group_id)
+                                ).all() if group_id else []
     return {"rooms": rooms, "instructors": instructors, "groups": groups}
 
 

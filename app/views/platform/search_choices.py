@@ -11,7 +11,6 @@ filter already applied renders its chosen value only. The rows offered are those
 ``search_form_query_rel_fields`` allow (a client outside the user's scope is never named).
 """
 import re
-import unicodedata
 
 from flask import g, request, url_for
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
@@ -19,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.models.clients import Client
-from app.services.clients import search_clients
+from app.services.clients import normalize_text, search_clients
 
 CHOICES_PER_PAGE = 50
 # characters to type before the client search runs (the same rule as the desk's search)
@@ -27,21 +26,15 @@ CLIENT_MIN_INPUT = 2
 PLACEHOLDER = _l("Type to search")
 
 
-def fold(text):
-    """Case-, accent- and script-variant-insensitive form of a label ("Éveil" → "eveil",
-    "Ёлка" → "елка"): what is typed matches however the label was written."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _related(view, column):
-    """(related datamodel, its filters with the view's restrictions for ``column``)."""
+def _offered(view, column):
+    """(related datamodel, a query of the rows ``view`` may offer for ``column`` — its
+    ``search_form_query_rel_fields`` applied)."""
     related = view.datamodel.get_related_interface(column)
     filters = related.get_filters()
     rel_filters = (view.search_form_query_rel_fields or {}).get(column)
     if rel_filters:
         filters = filters.add_filter_list(rel_filters)
-    return related, filters
+    return related, filters.apply_all(related.session.query(related.obj))
 
 
 class OnDemandSelectWidget:
@@ -63,9 +56,8 @@ class OnDemandSelectWidget:
         values = self.applied_values()
         related = self.view.datamodel.get_related_interface(self.column)
         if values:
-            related, filters = _related(self.view, self.column)
+            related, query = _offered(self.view, self.column)
             pk = getattr(related.obj, related.get_pk_name())
-            query = filters.apply_all(related.session.query(related.obj))
             for row in query.filter(pk.in_(values)):
                 options.append(Markup('<option value="{}">{}</option>').format(
                     related.get_pk_value(row), str(row)))
@@ -93,10 +85,11 @@ def defer_search_choices(view):
 
 
 def page_of_choices(pairs, typed="", page=1):
-    """Select2's answer for (pk, label) ``pairs``: those whose label contains ``typed``
-    (folded), by label, ``CHOICES_PER_PAGE`` from ``page`` on."""
-    needle = fold(typed.strip())
-    labelled = sorted((fold(label), label, pk) for pk, label in pairs)
+    """Select2's answer for (pk, label) ``pairs``: those whose label contains ``typed`` in any
+    case, accent or script variant ("eveil" finds "Éveil"; ``normalize_text``, as the client
+    search), by label, ``CHOICES_PER_PAGE`` from ``page`` on."""
+    needle = normalize_text(typed)
+    labelled = sorted((normalize_text(label), label, pk) for pk, label in pairs)
     matching = [(label, pk) for folded, label, pk in labelled if needle in folded]
     start = (page - 1) * CHOICES_PER_PAGE
     shown = matching[start:start + CHOICES_PER_PAGE]
@@ -124,8 +117,7 @@ def choices(view, column, typed="", page=1):
     """The choices of ``view``'s relation filter ``column`` matching ``typed``: clients
     through the client search (the user's scope applied), other records by their label (see
     ``page_of_choices``) among those the view may offer."""
-    related, filters = _related(view, column)
-    if related.obj is Client:
+    if view.datamodel.get_related_interface(column).obj is Client:
         return client_choices(typed, page)
-    _count, rows = related.query(filters)
-    return page_of_choices(((related.get_pk_value(row), str(row)) for row in rows), typed, page)
+    related, query = _offered(view, column)
+    return page_of_choices(((related.get_pk_value(row), str(row)) for row in query), typed, page)
