@@ -5,7 +5,7 @@ from flask_appbuilder.security.sqla.models import User  # noqa: F401
 from app.models.base import AuditMixin  # noqa: F401
 from app.models import audit, jobs, preferences  # noqa: F401
 from app.models import payroll  # noqa: F401
-from app.models import clients  # noqa: F401
+from app.models import client_names, clients  # noqa: F401
 from app.models import communication  # noqa: F401
 from app.models import idempotency, passes  # noqa: F401
 from app.models import staff, timetable  # noqa: F401

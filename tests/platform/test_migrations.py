@@ -45,3 +45,42 @@ def test_upgrade_from_empty_matches_models(tmp_path):
     finally:
         if drop:
             drop()
+
+
+def test_name_trigram_migration_fills_the_table_and_its_triggers_follow(tmp_path):
+    """The migration that added the name trigram table fills it from the clients already
+    saved, and its triggers keep it right afterwards; downgraded, clients save without it."""
+    url, drop = _fresh_database(tmp_path)
+    env = dict(os.environ, FLASK_APP="run.py", DATABASE_URL=url, TESSERA_CONFIG="default",
+               TESSERA_INSTANCE_DIR=str(tmp_path))
+    engine = sa.create_engine(url)
+    add = sa.text("INSERT INTO client (id, first_name, last_name, search_name, discount_percent,"
+                  " consent_email, consent_sms, active, created_on, changed_on, version) VALUES"
+                  " (:id, 'x', 'x', :name, 0, false, false, true, '2026-01-01', '2026-01-01', 1)")
+    pieces = sa.text("SELECT trigram FROM client_name_trigram WHERE client_id = :id"
+                     " ORDER BY trigram")
+    try:
+        before = _flask(["db", "upgrade", "c4d9e2a7b1f0"], env)
+        assert before.returncode == 0, before.stderr[-3000:]
+        with engine.begin() as conn:
+            conn.execute(add, dict(id=1, name="иванова анна"))
+        upgrade = _flask(["db", "upgrade", "48bae441898b"], env)
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        with engine.begin() as conn:
+            assert conn.scalars(pieces, dict(id=1)).all() == sorted(
+                ["ива", "ван", "ано", "нов", "ова", "анн", "нна"])
+            conn.execute(add, dict(id=2, name="dubois2 lea"))
+            conn.execute(sa.text("UPDATE client SET search_name = 'petit lea' WHERE id = 1"))
+            assert conn.scalars(pieces, dict(id=2)).all() == ["boi", "dub", "lea", "ois", "ubo"]
+            assert conn.scalars(pieces, dict(id=1)).all() == ["eti", "lea", "pet", "tit"]
+        engine.dispose()
+        downgrade = _flask(["db", "downgrade", "c4d9e2a7b1f0"], env)
+        assert downgrade.returncode == 0, downgrade.stderr[-3000:]
+        with engine.begin() as conn:
+            conn.execute(add, dict(id=3, name="moreau hugo"))
+            conn.execute(sa.text("DELETE FROM client WHERE id = 1"))
+            assert "client_name_trigram" not in sa.inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+        if drop:
+            drop()
