@@ -4,10 +4,11 @@ from sqlalchemy import and_, exists, func, not_, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.models.client_names import ClientNameTrigram, indexed_trigrams
 from app.models.clients import Client, ContactPerson, Industry, Organisation
 from app.services.clients.records import digits_only, normalize_text
 from app.services.clients.scope import visible_client_filter
-from app.services.platform import leading_first
+from app.services.platform import IndexWalk, leading_first, merged_keys
 
 MIN_PHONE_DIGITS = 3
 
@@ -56,14 +57,35 @@ def client_name_begins(text):
                 Client.search_name.like(_like(prefix)[1:], escape="\\"))
 
 
-def client_search_condition(text):
-    """A WHERE clause for clients matching ``text``: every word must match the name, the
-    organisation (name, industry, contact position) or the email; a number matches phone
-    digits or the card number."""
+def _other_arms(word, text, postgresql):
+    """The conditions besides the name under which ``word`` (of ``text``) matches a client: its
+    email, its card number (the whole text), its organisation's name, industry or contact
+    position. On PostgreSQL the matching organisations are looked up first (a short
+    directory) so that the planner sees their ids (none, usually: the condition is left out)
+    instead of guessing a share of all clients and walking the name index instead."""
+    arms = [Client.email.like(_like(word), escape="\\"), Client.card_number == text]
+    if postgresql:
+        organisations = list(db.session.scalars(
+            select(Organisation.id).where(_organisation_match(word))))
+        if organisations:
+            arms.append(Client.organisation_id.in_(organisations))
+    else:
+        arms.append(Client.organisation_id.in_(
+            select(Organisation.id).where(_organisation_match(word))))
+    return arms
+
+
+def client_search_parts(text):
+    """``(condition, walk)`` for clients matching ``text``. ``condition``: a WHERE clause —
+    every word must match the name, the organisation (name, industry, contact position) or the
+    email; a number matches phone digits or the card number (None for no text). ``walk``: for
+    a text with a word holding three letters (``client_names.indexed_trigrams``), the
+    ``IndexWalk`` listing the matches in name order through the name trigram table — one
+    trigram's entries of the first such word, plus the clients it matches by something other
+    than the name — else None."""
     text = (text or "").strip()
     if not text:
-        return None
-    conditions = []
+        return None, None
     digits = digits_only(text)
     if _looks_like_number(text):
         number = []
@@ -71,64 +93,72 @@ def client_search_condition(text):
         for variant in {digits, digits.lstrip("0")}:
             if len(variant) >= MIN_PHONE_DIGITS:
                 number.append(Client.phone_digits.like(_like(variant), escape="\\"))
-        number.append(Client.card_number == text.strip())
+        number.append(Client.card_number == text)
         number.append(Client.card_number == digits)
-        conditions.append(or_(*number))
-    else:
-        org_ids = select(Organisation.id)
-        postgresql = db.session.get_bind().dialect.name == "postgresql"
-        for word in normalize_text(text).split(" "):
-            pattern = _like(word)
-            if postgresql:
-                # One OR of indexable conditions: PostgreSQL answers each from its index
-                # (trigram GIN for the name and email, btree for the card and organisation)
-                # and ORs the bitmaps, then reads only the matching clients — a union joined
-                # back to the client table read every client (4× slower at 100,000). The
-                # matching organisations are looked up first (a short directory) so that the
-                # planner sees their ids (none, usually: the condition is left out) instead
-                # of guessing a share of all clients and walking the name index instead.
-                arms = [Client.search_name.like(pattern, escape="\\"),
-                        Client.email.like(pattern, escape="\\"),
-                        Client.card_number == text.strip()]
-                organisations = list(db.session.scalars(
-                    select(Organisation.id).where(_organisation_match(word))))
-                if organisations:
-                    arms.append(Client.organisation_id.in_(organisations))
-                conditions.append(or_(*arms))
-                continue
+        return or_(*number), None
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    conditions, walk = [], None
+    for word in normalize_text(text).split(" "):
+        name = Client.search_name.like(_like(word), escape="\\")
+        arms = _other_arms(word, text, postgresql)
+        if postgresql:
+            # One OR of indexable conditions: PostgreSQL answers each from its index
+            # (trigram GIN for the name and email, btree for the card and organisation)
+            # and ORs the bitmaps, then reads only the matching clients — a union joined
+            # back to the client table read every client (4× slower at 100,000).
+            conditions.append(or_(name, *arms))
+        else:
             # SQLite: a union of single-column matches (no trigram index: each scans).
             conditions.append(Client.id.in_(union(
-                select(Client.id).where(Client.search_name.like(pattern, escape="\\")),
-                select(Client.id).where(Client.email.like(pattern, escape="\\")),
-                select(Client.id).where(Client.card_number == text.strip()),
-                select(Client.id).where(
-                    Client.organisation_id.in_(org_ids.where(_organisation_match(word)))),
-            )))
-    return and_(*conditions)
+                *[select(Client.id).where(arm) for arm in (name, *arms)])))
+        pieces = indexed_trigrams(word)
+        if walk is None and pieces:
+            piece = ClientNameTrigram.trigram == pieces[0]
+            walk = IndexWalk(
+                table=ClientNameTrigram, onclause=ClientNameTrigram.client_id == Client.id,
+                where=piece, order=(ClientNameTrigram.search_name, ClientNameTrigram.client_id),
+                # not in the walk: no such piece in the name (or no name), matched otherwise
+                outside=and_(or_(Client.search_name.is_(None), not_(Client.search_name.like(
+                    _like(pieces[0]), escape="\\"))), or_(*arms)))
+    return and_(*conditions), walk
+
+
+def client_search_condition(text):
+    """A WHERE clause for clients matching ``text`` (see ``client_search_parts``)."""
+    return client_search_parts(text)[0]
 
 
 def search_clients(text, limit=50, offset=0, active_only=False, for_user=None):
-    """Clients matching ``text`` (see ``client_search_condition``): those whose name begins
-    with it first, then the others, each by name; with ``for_user`` only the clients that user
-    may see (``clients_scope.visible_client_filter``)."""
-    condition = client_search_condition(text)
+    """Clients matching ``text`` (see ``client_search_parts``): those whose name begins with it
+    first, then the others, each by name; with ``for_user`` only the clients that user may see
+    (``clients_scope.visible_client_filter``)."""
+    condition, walk = client_search_parts(text)
     if condition is None:
         return []
     scope = visible_client_filter(for_user) if for_user is not None else None
-    query = (select(Client)
+    limits = [c for c in (scope, Client.active.is_(True) if active_only else None)
+              if c is not None]
+    query = (select(Client).where(*limits)
              .options(joinedload(Client.organisation), joinedload(Client.category))
              .order_by(Client.search_name, Client.id))
-    if scope is not None:
-        query = query.where(scope)
-    if active_only:
-        query = query.where(Client.active.is_(True))
     leading = client_name_begins(text)
     if leading is None:
         return list(db.session.scalars(query.where(condition).limit(limit).offset(offset)))
 
     def fetch(leads, offset, limit):
         # the names beginning with the text match it: one range of the name index
-        group = query.where(leading) if leads else query.where(condition, not_(leading))
+        if leads:
+            group = query.where(leading)
+        elif walk is None:
+            group = query.where(condition, not_(leading))
+        else:  # the other matches found in name order, then read by key
+            others = [condition, not_(leading), *limits]
+            walked = (select(*walk.order).select_from(Client).join(walk.table, walk.onclause)
+                      .where(walk.where, *others).order_by(*walk.order))
+            outside = (select(Client.search_name, Client.id).where(walk.outside, *others)
+                       .order_by(Client.search_name, Client.id))
+            keys = merged_keys(walked, outside, offset, limit)
+            return list(db.session.scalars(query.where(Client.id.in_(keys))))
         return list(db.session.scalars(group.limit(limit).offset(offset)))
 
     def count_leading():

@@ -11,7 +11,7 @@ from app.models.clients import Client, Organisation
 from app.services.clients.records import can_edit_medical, can_see_medical, digits_only
 from app.services.clients.scope import request_client_condition
 from app.services.clients.search import _like, _organisation_match, client_name_begins, \
-    client_search_condition
+    client_search_parts
 from app.views.platform.base import label_blank_choices
 from app.views.platform.eager import EagerInterface as BaseEagerInterface
 from app.views.platform.eager import OnceFilterConverter
@@ -131,17 +131,26 @@ class FilterClientText(BaseFilter):
     caps_count = True  # see EagerInterface.count_cap
 
     def apply(self, query, value):
-        # a list page filters twice (its count, its page's keys): the condition, with the
-        # organisations it looked up, is built once per request
-        conditions = g.setdefault("_tessera_client_search", {}) if has_request_context() else {}
-        if value not in conditions:
-            conditions[value] = client_search_condition(value)
-        condition = conditions[value]
+        condition = self._parts(value)[0]
         return query if condition is None else query.filter(condition)
 
     def leading(self, value):
         """The matches listed first: the names beginning with what was typed."""
         return client_name_begins(value)
+
+    def walk(self, value):
+        """How the other matches are listed in name order (``EagerInterface``): through the
+        name trigram table."""
+        return self._parts(value)[1]
+
+    @staticmethod
+    def _parts(value):
+        # a list page filters twice (its count, its page's keys): the condition, with the
+        # organisations it looked up, is built once per request
+        parts = g.setdefault("_tessera_client_search", {}) if has_request_context() else {}
+        if value not in parts:
+            parts[value] = client_search_parts(value)
+        return parts[value]
 
 
 class FilterPhoneDigits(BaseFilter):

@@ -13,7 +13,7 @@ from markupsafe import escape
 from sqlalchemy import case, not_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.services.platform.paging import leading_first
+from app.services.platform.paging import leading_first, merged_keys
 
 
 class CappedCount(int):
@@ -123,7 +123,7 @@ class EagerInterface(TesseraInterface):
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
                   page_size=None, select_columns=None, outer_default_load=False):
-        leading = (None, filters)
+        leading = (None, filters, None)
         if not order_column and self.default_order:
             order_column, order_direction = self.default_order
             leading = self._leading(filters)
@@ -165,7 +165,8 @@ class EagerInterface(TesseraInterface):
                 getattr(item, "caps_count", False) and _has_text(value)
                 for item, value in zip(filters.filters, filters.values)):
             keys, limit = query.with_entities(self.get_pk()), self.count_cap + 1
-            leading, others = self._leading(filters) if self.default_order else (None, None)
+            leading, others, walk = (self._leading(filters) if self.default_order
+                                     else (None, None, None))
             if leading is None:
                 counted = self._apply_inner_all(keys, filters, aliases_mapping={}).limit(limit)
             else:
@@ -173,22 +174,28 @@ class EagerInterface(TesseraInterface):
                 # that stops reading when it has cap + 1: the leading rows alone often pass
                 # the cap, and then the other matches are never looked for
                 first = self._apply_inner_all(keys.filter(leading), others, aliases_mapping={})
-                rest = self._apply_inner_all(keys.filter(not_(leading)), filters,
-                                             aliases_mapping={})
+                if walk is None:
+                    rest = [self._apply_inner_all(keys.filter(not_(leading)), filters,
+                                                  aliases_mapping={})]
+                else:  # walked in order (a walk stops at cap + 1; a hash join would not)
+                    walked, outside = self._walk_queries(walk, leading, filters)
+                    rest = [walked.with_entities(walk.order[-1]),
+                            outside.with_entities(self.get_pk())]
                 # (each part a subquery: SQLite takes no LIMIT inside a UNION's members)
-                first, rest = (part.limit(limit).subquery() for part in (first, rest))
+                first, *rest = (part.limit(limit).subquery() for part in (first, *rest))
                 counted = self.session.query(first.c[0]).union_all(
-                    self.session.query(rest.c[0])).limit(limit)
+                    *[self.session.query(part.c[0]) for part in rest]).limit(limit)
             count = counted.count()
             return CappedCount(self.count_cap) if count > self.count_cap else count
         return super().query_count(query, filters, select_columns=None)
 
     def _page_by_keys(self, query, filters, order_column, order_direction, page, page_size,
-                      leading=None, others=None):
+                      leading=None, others=None, walk=None):
         """The page's keys in one statement (filtered, ordered, offset and limited), its rows
         selected by those keys and ordered the same way. With ``leading`` (see ``__init__``)
         the keys come from the leading rows (filtered by ``others``: see ``_leading``), then,
-        if the page is not full, from the other matches."""
+        if the page is not full, from the other matches — through ``walk`` when the filter
+        offers one (see ``_walk_queries``)."""
         pk = self.get_pk()
 
         def keys(condition, among):
@@ -204,6 +211,9 @@ class EagerInterface(TesseraInterface):
                                        add_pk=True)
 
         def fetch(leads, offset, limit):
+            if walk is not None and not leads:
+                return list(self.session.scalars(
+                    merged_keys(*self._walk_queries(walk, leading, filters), offset, limit)))
             group = keys(leading, others) if leads else keys(not_(leading), filters)
             return [key for key, in group.offset(offset).limit(limit)]
 
@@ -213,12 +223,26 @@ class EagerInterface(TesseraInterface):
         return self.apply_order_by(query, order_column, order_direction, aliases_mapping={},
                                    add_pk=True)
 
+    def _walk_queries(self, walk, leading, filters):
+        """The matches after the leading rows as two queries of (order columns…, key), each in
+        the default order: those ``walk`` (an ``IndexWalk``) reaches by walking its table's
+        key, and those outside it (``merged_keys`` merges them)."""
+        order = getattr(self.obj, self.default_order[0])
+        walked = (self.session.query(*walk.order).select_from(self.obj)
+                  .join(walk.table, walk.onclause).filter(walk.where, not_(leading)))
+        walked = self._apply_inner_all(walked, filters, aliases_mapping={})
+        outside = self.session.query(order, self.get_pk()).filter(walk.outside, not_(leading))
+        outside = self._apply_inner_all(outside, filters, self.default_order[0],
+                                        self.default_order[1], aliases_mapping={})
+        return walked.order_by(*walk.order), outside
+
     @staticmethod
     def _leading(filters):
-        """The first condition a filter in use offers as ``leading(value)`` and the filters
+        """The first condition a filter in use offers as ``leading(value)``, the filters
         without that value (the leading rows match it by definition: leaving it out lets the
-        planner see one range of an index instead of guessing the share of two conditions) —
-        or (None, filters)."""
+        planner see one range of an index instead of guessing the share of two conditions)
+        and the filter's ``walk(value)`` for the other matches, if it offers one — or
+        (None, filters, None)."""
         for index, (item, values) in enumerate(zip(filters.filters, filters.values)
                                                if filters else ()):
             if not hasattr(item, "leading"):
@@ -235,8 +259,9 @@ class EagerInterface(TesseraInterface):
                         rest.values[index] = remaining
                     else:
                         del rest.filters[index], rest.values[index]
-                    return condition, rest
-        return None, filters
+                    walk = item.walk(value) if hasattr(item, "walk") else None
+                    return condition, rest, walk
+        return None, filters, None
 
     def _select_loader(self, name):
         attribute = getattr(self.obj, name)

@@ -66,3 +66,68 @@ def test_bulk_statements_keep_the_table_right(db):
     db.session.execute(delete(Client).where(Client.id >= 120))
     remaining = db.session.scalars(select(ClientNameTrigram.client_id).distinct()).all()
     assert sorted(remaining) == list(range(100, 120))
+
+
+def test_search_lists_letters_inside_names_in_name_order_through_the_walk(db):
+    """"ван" begins no name: the matches (inside names, and a client found by email alone)
+    come in name order, page after page, with the desk's limits (active only)."""
+    from app.services.clients.search import client_search_parts, search_clients
+
+    names = ["Иванова", "Славная", "Диванов", "Ванина", "Петров", "Аванесян", "Кованько"]
+    clients = {name: make_client(last_name=name, first_name="Анна", commit=False)
+               for name in names}
+    clients["Петров"].email = "vanya-ван@example.org"  # matched by its email alone
+    clients["Кованько"].active = False
+    db.session.commit()
+    walk = client_search_parts("ван")[1]
+    assert walk is not None and walk.table is ClientNameTrigram
+    expected = ["Ванина", "Аванесян", "Диванов", "Иванова", "Кованько", "Петров"]
+    found = [c.last_name for c in search_clients("ван")]
+    assert found == expected
+    assert [c.last_name for c in search_clients("ван", limit=2, offset=2)] == expected[2:4]
+    assert [c.last_name for c in search_clients("ван", limit=3, offset=4)] == expected[4:]
+    assert [c.last_name for c in search_clients("ван", active_only=True)] == \
+        [n for n in expected if n != "Кованько"]
+    # two words: no name begins with both, every match by name (Петров: "ван" by email)
+    assert [c.last_name for c in search_clients("ван анн")] == sorted(expected)
+    assert [c.last_name for c in search_clients("ван ниня")] == []
+    # a word too short to walk: the other matches as before
+    assert client_search_parts("ва")[1] is None
+    assert [c.last_name for c in search_clients("ва")] == expected  # not "Славная"
+    # the walk follows the first word it can: "an" is too short, "ван" walks
+    assert client_search_parts("an ван")[1].where.right.value == "ван"
+    assert client_search_parts("06 12 34")[1] is None  # a number: phone and card
+
+
+def test_the_walk_is_an_ordered_walk_of_the_trigram_key(db):
+    """On PostgreSQL, with many clients sharing the trigram, the other matches of "ван" are
+    found by walking the trigram table's key in name order (stopping at the page), not by
+    sorting every match or walking the whole name index."""
+    from sqlalchemy import not_, text
+
+    from app.services.clients.search import client_name_begins, client_search_parts
+    from app.services.platform import merged_keys
+
+    now = datetime.now()
+    db.session.execute(insert(Client.__table__), [dict(
+        first_name="Анна", last_name=f"Иванова{n}", search_name=f"иванова{n} анна",
+        email=f"c{n}@example.org", discount_percent=0, consent_email=False, consent_sms=False,
+        active=True, created_on=now, changed_on=now, version=1) for n in range(3000)])
+    condition, walk = client_search_parts("ван")
+    others = [condition, not_(client_name_begins("ван"))]
+    walked = (select(*walk.order).select_from(Client).join(walk.table, walk.onclause)
+              .where(walk.where, *others).order_by(*walk.order))
+    outside = (select(Client.search_name, Client.id).where(walk.outside, *others)
+               .order_by(Client.search_name, Client.id))
+    keys = merged_keys(walked, outside, 0, 25)
+    assert len(db.session.scalars(keys).all()) == 25
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.execute(text("ANALYZE client"))
+    db.session.execute(text("ANALYZE client_name_trigram"))
+    compiled = keys.compile(db.engine, compile_kwargs={"render_postcompile": True})
+    plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(
+        f"EXPLAIN {compiled}", compiled.params))
+    walk_part = plan.split("Append")[1]
+    assert "Index Only Scan using client_name_trigram_pkey" in walk_part, plan
+    assert "Nested Loop" in walk_part and "Hash Join" not in walk_part, plan
