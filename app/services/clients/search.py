@@ -42,19 +42,19 @@ def _looks_like_number(text):
     return bool(digits) and len(digits) >= len(text.replace(" ", "")) * 0.6
 
 
-def client_name_begins(text):
+def client_name_begins(text, name=Client.search_name):
     """A condition true for the clients whose name begins with ``text`` as typed (normalized:
     "Dub" → "dubois lea", "ива" → "иванова анна"), None for a number or nothing. A search
     lists these first (``EagerInterface.default_order``): on PostgreSQL and SQLite alike they
-    are one range of the name index; never NULL, so its negation holds every other client."""
+    are one range of the name index; never NULL, so its negation holds every other client.
+    ``name``: the column holding the normalized name (the name trigram table's, for a walk)."""
     text = (text or "").strip()
     prefix = normalize_text(text)
     if not prefix or _looks_like_number(text) or ord(prefix[-1]) >= 0x10FFFF:
         return None
     after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past every "prefix…"
-    return and_(Client.search_name.isnot(None), Client.search_name >= prefix,
-                Client.search_name < after,
-                Client.search_name.like(_like(prefix)[1:], escape="\\"))
+    return and_(name.isnot(None), name >= prefix, name < after,
+                name.like(_like(prefix)[1:], escape="\\"))
 
 
 def _other_arms(word, text, postgresql):
@@ -98,7 +98,8 @@ def client_search_parts(text):
         return or_(*number), None
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     conditions, walk = [], None
-    for word in normalize_text(text).split(" "):
+    words = normalize_text(text).split(" ")
+    for word in words:
         name = Client.search_name.like(_like(word), escape="\\")
         arms = _other_arms(word, text, postgresql)
         if postgresql:
@@ -113,14 +114,25 @@ def client_search_parts(text):
                 *[select(Client.id).where(arm) for arm in (name, *arms)])))
         pieces = indexed_trigrams(word)
         if walk is None and pieces:
-            piece = ClientNameTrigram.trigram == pieces[0]
-            walk = IndexWalk(
-                table=ClientNameTrigram, onclause=ClientNameTrigram.client_id == Client.id,
-                where=piece, order=(ClientNameTrigram.search_name, ClientNameTrigram.client_id),
-                # not in the walk: no such piece in the name (or no name), matched otherwise
-                outside=and_(or_(Client.search_name.is_(None), not_(Client.search_name.like(
-                    _like(pieces[0]), escape="\\"))), or_(*arms)))
+            walk = _walk(pieces[0], arms, alone=text if pieces == [word] == words else None)
     return and_(*conditions), walk
+
+
+def _walk(piece, arms, alone=None):
+    """The ``IndexWalk`` of the clients whose name holds ``piece`` (one trigram's entries of
+    the name trigram table, by name); outside it the clients matched by ``arms`` (email, card,
+    organisation) whose name does not hold it. ``alone``: the text searched when it is that
+    one trigram — every entry walked is then a match, so the walk needs the client table only
+    for other conditions (the entries beginning with the text are left to the leading rows)."""
+    entry = ClientNameTrigram
+    holds = entry.trigram == piece
+    begins = client_name_begins(alone, entry.search_name) if alone else None
+    return IndexWalk(
+        table=entry, onclause=entry.client_id == Client.id, where=holds,
+        order=(entry.search_name, entry.client_id),
+        outside=and_(or_(Client.search_name.is_(None), not_(Client.search_name.like(
+            _like(piece), escape="\\"))), or_(*arms)),
+        alone=None if begins is None else and_(holds, not_(begins)))
 
 
 def client_search_condition(text):
@@ -153,8 +165,12 @@ def search_clients(text, limit=50, offset=0, active_only=False, for_user=None):
             group = query.where(condition, not_(leading))
         else:  # the other matches found in name order, then read by key
             others = [condition, not_(leading), *limits]
-            walked = (select(*walk.order).select_from(Client).join(walk.table, walk.onclause)
-                      .where(walk.where, *others).order_by(*walk.order))
+            if walk.alone is not None and not limits:
+                walked = select(*walk.order).where(walk.alone)
+            else:
+                walked = (select(*walk.order).select_from(Client)
+                          .join(walk.table, walk.onclause).where(walk.where, *others))
+            walked = walked.order_by(*walk.order)
             outside = (select(Client.search_name, Client.id).where(walk.outside, *others)
                        .order_by(Client.search_name, Client.id))
             keys = merged_keys(walked, outside, offset, limit)

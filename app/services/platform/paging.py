@@ -28,13 +28,17 @@ class IndexWalk:
     trigram's entries of the name trigram table, sorted by name — instead of the whole name
     index, or every match sorted. ``outside``: the condition of the matches the walk cannot
     see (a search also matching emails finds some clients by their email alone); they are
-    listed with the walked ones, in the same order (``merged_keys``)."""
+    listed with the walked ones, in the same order (``merged_keys``). ``alone``: when set, a
+    condition on ``table`` alone selecting exactly the walked matches that are not leading
+    rows — used when nothing else (no other filter, no user's scope) limits the list: the
+    walk then reads that table's key only."""
 
     table: Any
     onclause: Any
     where: Any
     order: tuple
     outside: Any
+    alone: Any = None
 
 
 def merged_keys(walked, outside, offset, limit):

@@ -155,7 +155,8 @@ class GuardianModelView(TesseraModelView):
 class ClientModelView(RestrictedFieldsMixin, TesseraModelView):
     # a free-text search counts up to 1,000 matches; a page's keys first, from the name index;
     # by name unless the user sorts, a search listing the names beginning with what was typed
-    # first (one range of the name index), then the other matches
+    # first (one range of the name index), then the other matches (walked in name order
+    # through the name trigram table, app/models/client_names.py)
     datamodel = EagerInterface(Client, eager=("category", "manager", "organisation"),
                                count_cap=1000, keys_first=True,
                                default_order=("search_name", "asc"))

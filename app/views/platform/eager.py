@@ -114,7 +114,10 @@ class EagerInterface(TesseraInterface):
         names that begin with what was typed), and which implies the filter's own — lists its
         leading rows first and the other matches after them, each group in the default order:
         the first page of "dub" is a range of the name index (Dubois…), not a walk past every
-        name before the first match (at 1,000,000 clients, 600,000 names before "иванов…")."""
+        name before the first match (at 1,000,000 clients, 600,000 names before "иванов…").
+        If the filter also offers ``walk(value)`` (an ``IndexWalk``: "ван", which begins no
+        name), the other matches are found by walking that index, already in the default
+        order (ascending), merged with those outside it (``_walk_queries``)."""
         super().__init__(obj, session)
         self.eager = eager
         self.count_cap = count_cap
@@ -178,7 +181,7 @@ class EagerInterface(TesseraInterface):
                     rest = [self._apply_inner_all(keys.filter(not_(leading)), filters,
                                                   aliases_mapping={})]
                 else:  # walked in order (a walk stops at cap + 1; a hash join would not)
-                    walked, outside = self._walk_queries(walk, leading, filters)
+                    walked, outside = self._walk_queries(walk, leading, filters, others)
                     rest = [walked.with_entities(walk.order[-1]),
                             outside.with_entities(self.get_pk())]
                 # (each part a subquery: SQLite takes no LIMIT inside a UNION's members)
@@ -213,7 +216,8 @@ class EagerInterface(TesseraInterface):
         def fetch(leads, offset, limit):
             if walk is not None and not leads:
                 return list(self.session.scalars(
-                    merged_keys(*self._walk_queries(walk, leading, filters), offset, limit)))
+                    merged_keys(*self._walk_queries(walk, leading, filters, others),
+                                offset, limit)))
             group = keys(leading, others) if leads else keys(not_(leading), filters)
             return [key for key, in group.offset(offset).limit(limit)]
 
@@ -223,14 +227,21 @@ class EagerInterface(TesseraInterface):
         return self.apply_order_by(query, order_column, order_direction, aliases_mapping={},
                                    add_pk=True)
 
-    def _walk_queries(self, walk, leading, filters):
+    def _walk_queries(self, walk, leading, filters, others):
         """The matches after the leading rows as two queries of (order columns…, key), each in
         the default order: those ``walk`` (an ``IndexWalk``) reaches by walking its table's
-        key, and those outside it (``merged_keys`` merges them)."""
+        key, and those outside it (``merged_keys`` merges them). ``others``: the filters
+        without the walked value — when they limit nothing and the walk can go ``alone``, it
+        reads its table's key only."""
         order = getattr(self.obj, self.default_order[0])
-        walked = (self.session.query(*walk.order).select_from(self.obj)
-                  .join(walk.table, walk.onclause).filter(walk.where, not_(leading)))
-        walked = self._apply_inner_all(walked, filters, aliases_mapping={})
+        alone = walk.alone is not None and self._apply_inner_all(
+            self.session.query(self.get_pk()), others, aliases_mapping={}).whereclause is None
+        if alone:
+            walked = self.session.query(*walk.order).filter(walk.alone)
+        else:
+            walked = (self.session.query(*walk.order).select_from(self.obj)
+                      .join(walk.table, walk.onclause).filter(walk.where, not_(leading)))
+            walked = self._apply_inner_all(walked, filters, aliases_mapping={})
         outside = self.session.query(order, self.get_pk()).filter(walk.outside, not_(leading))
         outside = self._apply_inner_all(outside, filters, self.default_order[0],
                                         self.default_order[1], aliases_mapping={})

@@ -63,6 +63,9 @@ def test_list_and_its_filters(world, viewer):
     assert _names_in(page) == _expected(world, who)
     filtered = client.get("/client/list/?_flt_0_search_name=zq").get_data(as_text=True)
     assert _names_in(filtered) == _expected(world, who)
+    # letters inside the names ("zq… ann"): walked through the name trigram table, in scope
+    inside = client.get("/client/list/?_flt_0_search_name=ann").get_data(as_text=True)
+    assert _names_in(inside) == _expected(world, who)
     outsider = client.get("/client/list/?_flt_0_search_name=zqoutsider")
     assert ("Zqoutsider" in outsider.get_data(as_text=True)) is (who in (MANAGER, FRONT_DESK))
 
@@ -86,6 +89,8 @@ def test_search_page(world, viewer):
     who, client, _headers = viewer
     page = client.get("/clients/search?q=zq").get_data(as_text=True)
     assert _names_in(page) == _expected(world, who)
+    inside = client.get("/clients/search?q=ann").get_data(as_text=True)
+    assert _names_in(inside) == _expected(world, who)
 
 
 def test_guardian_pages(world, viewer):
