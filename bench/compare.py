@@ -143,6 +143,12 @@ def tessera(app, size, runs=RUNS):
         analyze(db)
         build = time.perf_counter() - started
         engine = db.engine
+        sizes = ""
+        if engine.dialect.name == "postgresql":  # the name trigram table's cost in space
+            sizes = "; client table {} MB, name trigrams {} MB (with their indexes)".format(
+                *db.session.execute(text(
+                    "SELECT pg_total_relation_size('client') / 1048576, "
+                    "pg_total_relation_size('client_name_trigram') / 1048576")).one())
     web = login(app)
     token = web.post("/api/v1/security/login", json={
         "username": "bench", "password": "pw", "provider": "db"}).json["access_token"]
@@ -157,7 +163,7 @@ def tessera(app, size, runs=RUNS):
             results[key] = _timed(engine, call, runs)
         else:
             results[key] = _timed(engine, _get(web, path), runs)
-    return results, dict(build=build, debtors=debtors)
+    return results, dict(build=build, debtors=debtors, sizes=sizes)
 
 
 # --- the timetable, marking, payroll and the Excel report: Tessera and the SQL floor, in this
@@ -675,7 +681,8 @@ def main():
                                    "--scale", str(args.scale), "--url", args.url], check=True,
                                   cwd=ROOT, capture_output=True, text=True)
             theirs = json.loads(done.stdout.strip().splitlines()[-1])
-    clients = (f"{size:,} clients, {facts['debtors']:,} debtors (built in {facts['build']:.1f} s)"
+    clients = (f"{size:,} clients, {facts['debtors']:,} debtors (built in {facts['build']:.1f} s"
+               f"{facts['sizes']})"
                if "clients" in only else "areas: " + ", ".join(sorted(only)))
     print(f"\n{clients} on {args.url.split('://')[0]}; "
           f"median of {RUNS} requests ({EXCEL_RUNS} for the report), spread = max − min; "
