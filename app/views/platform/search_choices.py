@@ -14,6 +14,7 @@ import re
 
 from flask import g, request, url_for
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -109,8 +110,20 @@ def client_choices(typed="", page=1):
         return {"results": [], "pagination": {"more": False}}
     found = search_clients(typed, limit=CHOICES_PER_PAGE + 1,
                            offset=(page - 1) * CHOICES_PER_PAGE, for_user=g.user)
-    return {"results": [{"id": str(c.id), "text": str(c)} for c in found[:CHOICES_PER_PAGE]],
+    return {"results": [{"id": str(c.id), "text": client_label(c)}
+                        for c in found[:CHOICES_PER_PAGE]],
             "pagination": {"more": len(found) > CHOICES_PER_PAGE}}
+
+
+def client_label(client):
+    """A client as a picker offers it: the name, then the birth date (in the user's locale) and
+    the card number when known — namesakes ("Иванова Анна" twice) tell apart."""
+    parts = [client.full_name]
+    if client.birth_date:
+        parts.append(format_date(client.birth_date, "short"))
+    if client.card_number:
+        parts.append(client.card_number)
+    return " · ".join(parts)
 
 
 def choices(view, column, typed="", page=1):

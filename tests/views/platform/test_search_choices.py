@@ -148,3 +148,23 @@ def test_the_pickers_messages_are_translated(db, login):
     messages = json.loads(html.unescape(content))
     assert set(messages) == {"none", "searching", "more", "error", "short"}
     assert messages["none"] != "No matches" and "{n}" in messages["short"]
+
+
+def test_client_picker_tells_namesakes_apart(db, login):
+    """Two "Иванова Анна": the picker shows each one's birth date (in the user's language)
+    and card number after the name."""
+    from datetime import date
+
+    older = make_client(last_name="Иванова", first_name="Анна", birth_date=date(1990, 3, 12),
+                        card_number="C-100")
+    younger = make_client(last_name="Иванова", first_name="Анна", birth_date=date(2015, 7, 1),
+                          card_number=None)
+    web = login(MANAGER)
+    found = {int(i["id"]): i["text"] for i in
+             web.get("/pass/choices/client?q=иванова").json["results"]}
+    assert found == {older.id: "Иванова Анна · 3/12/90 · C-100",
+                     younger.id: "Иванова Анна · 7/1/15"}
+    web.get("/lang/ru")
+    found = {int(i["id"]): i["text"] for i in
+             web.get("/pass/choices/client?q=иванова").json["results"]}
+    assert found[older.id] == "Иванова Анна · 12.03.1990 · C-100"
