@@ -80,6 +80,9 @@ def test_name_trigram_migration_fills_the_table_and_its_triggers_follow(tmp_path
             conn.execute(add, dict(id=3, name="moreau hugo"))
             conn.execute(sa.text("DELETE FROM client WHERE id = 1"))
             assert "client_name_trigram" not in sa.inspect(conn).get_table_names()
+            if conn.dialect.name == "postgresql":  # its functions gone too
+                assert conn.scalar(sa.text("SELECT count(*) FROM pg_proc"
+                                           " WHERE proname LIKE 'client_name_trigram%'")) == 0
     finally:
         engine.dispose()
         if drop:
