@@ -2,14 +2,17 @@
 (rows = days), columns = time slots; with filled / capacity and red flags per lesson.
 
 Everything is loaded in a constant number of queries whatever the number of lessons: the
-lessons with their service, group, room and instructor in one query, the members of all their
-groups in one, the members' flags in a few (``client_flags``, ``clients_with_overdue_items``).
+lessons with their service, group, room, instructor, how many members each has and whether one
+of them is red-flagged in ONE statement (the members and their flags stay in SQL), the rooms and
+instructors of the filters in one more each.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask import current_app, has_app_context
-from sqlalchemy import or_, select, union
+from sqlalchemy import (and_, bindparam, case, distinct, false, func, literal, or_, select,
+                        union)
 
 from app.extensions import db
 from app.models.clients import Client
@@ -17,7 +20,6 @@ from app.models.passes import Service
 from app.models.staff import Employee
 from app.models.timetable import LESSON_CANCELLED, Group, GroupMember, Lesson, Room
 from app.services.timetable import flags as grid_flags
-from app.services.timetable.lessons import members_by_lesson
 
 DAY = "day"
 WEEK = "week"
@@ -32,46 +34,107 @@ def grid_settings():
     return start, end, int(config.get("TIMETABLE_SLOT_MINUTES", 30))
 
 
-def _lesson_conditions(start, end, room_id=None, instructor_id=None, group_id=None,
-                       instructor_ids=None, with_cancelled=True):
-    conditions = [Lesson.starts_at >= start, Lesson.starts_at < end]
-    if room_id:
-        conditions.append(Lesson.room_id == room_id)
-    if instructor_id:
-        conditions.append(Lesson.instructor_id == instructor_id)
-    if group_id:
-        conditions.append(Lesson.group_id == group_id)
-    if instructor_ids is not None:
-        conditions.append(Lesson.instructor_id.in_(instructor_ids or [-1]))
+def _lesson_conditions(room=False, instructor=False, group=False, scoped=False,
+                       with_cancelled=True):
+    """The WHERE of the lessons shown, with named bind parameters (``start``, ``end``, and
+    ``room_id``, ``instructor_id``, ``group_id``, ``instructor_ids`` for the filters given)."""
+    conditions = [Lesson.starts_at >= bindparam("start"), Lesson.starts_at < bindparam("end")]
+    if room:
+        conditions.append(Lesson.room_id == bindparam("room_id"))
+    if instructor:
+        conditions.append(Lesson.instructor_id == bindparam("instructor_id"))
+    if group:
+        conditions.append(Lesson.group_id == bindparam("group_id"))
+    if scoped:
+        conditions.append(Lesson.instructor_id.in_(bindparam("instructor_ids", expanding=True)))
     if not with_cancelled:
         conditions.append(Lesson.status != LESSON_CANCELLED)
     return conditions
 
 
 def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
-                    instructor_ids=None, with_cancelled=True):
+                    instructor_ids=None, with_cancelled=True, filled=False, red_on=None):
     """Lessons starting in [start, end) with what the grid shows, in one query: rows (not
     ORM objects — a week of a busy centre is hundreds of lessons with five related rows each)
     with the lesson's own columns and ``service_name``, ``group_name``, ``group_capacity``,
-    ``room_name``, ``room_capacity``, ``instructor_name`` and the individual client's names."""
-    query = (select(Lesson.id, Lesson.starts_at, Lesson.ends_at, Lesson.status,
-                    Lesson.client_id, Lesson.group_id, Lesson.room_id, Lesson.instructor_id,
-                    Service.name.label("service_name"), Group.name.label("group_name"),
-                    Group.capacity.label("group_capacity"), Room.name.label("room_name"),
-                    Room.capacity.label("room_capacity"),
-                    Employee.full_name.label("instructor_name"),
-                    Client.last_name.label("client_last_name"),
-                    Client.first_name.label("client_first_name"),
-                    Client.middle_name.label("client_middle_name"))
+    ``room_name``, ``room_capacity``, ``instructor_name`` and the individual client's names.
+    With ``filled`` (or ``red_on``) each row also has ``filled``: the group's members on the
+    lesson's date (1 for an individual lesson); with ``red_on`` (a date) ``red``: whether one
+    of them owes money, holds a red pass or an overdue lent item then (never for a cancelled
+    lesson) — computed in the same statement, members and flags never leave the database.
+    ``instructor_ids`` (not None) keeps only those instructors' lessons."""
+    statement = _lessons_statement(bool(room_id), bool(instructor_id), bool(group_id),
+                                   instructor_ids is not None, with_cancelled,
+                                   bool(filled or red_on), red_on or None)
+    return db.session.execute(statement, dict(
+        start=start, end=end, start_day=start.date(), end_day=end.date(), room_id=room_id,
+        instructor_id=instructor_id, group_id=group_id,
+        instructor_ids=sorted(instructor_ids or ()) or [-1])).all()
+
+
+@lru_cache(maxsize=64)
+def _lessons_statement(room, instructor, group, scoped, with_cancelled, filled, red_on):
+    """The SELECT of ``lessons_between`` for one shape of filters (and one flag date): built
+    once per process and run with the request's values as bind parameters — composing it
+    (the members, the three flags' SELECTs) cost more Python than the database spent on it."""
+    conditions = _lesson_conditions(room, instructor, group, scoped, with_cancelled)
+    columns = [Lesson.id, Lesson.starts_at, Lesson.ends_at, Lesson.status,
+               Lesson.client_id, Lesson.group_id, Lesson.room_id, Lesson.instructor_id,
+               Service.name.label("service_name"), Group.name.label("group_name"),
+               Group.capacity.label("group_capacity"), Room.name.label("room_name"),
+               Room.capacity.label("room_capacity"),
+               Employee.full_name.label("instructor_name"),
+               Client.last_name.label("client_last_name"),
+               Client.first_name.label("client_first_name"),
+               Client.middle_name.label("client_middle_name")]
+    per_lesson = None
+    if filled:
+        per_lesson, client_red = _fill(conditions, red_on)
+        columns += [case((Lesson.group_id.is_not(None), func.coalesce(per_lesson.c.filled, 0)),
+                         (Lesson.client_id.is_not(None), 1), else_=0).label("filled"),
+                    case((Lesson.status == LESSON_CANCELLED, false()),
+                         (Lesson.group_id.is_not(None), func.coalesce(per_lesson.c.red, 0) > 0),
+                         else_=client_red).label("red")]
+    query = (select(*columns)
              .outerjoin(Service, Service.id == Lesson.service_id)
              .outerjoin(Group, Group.id == Lesson.group_id)
              .outerjoin(Room, Room.id == Lesson.room_id)
              .outerjoin(Employee, Employee.id == Lesson.instructor_id)
-             .outerjoin(Client, Client.id == Lesson.client_id)
-             .where(*_lesson_conditions(start, end, room_id, instructor_id, group_id,
-                                        instructor_ids, with_cancelled))
-             .order_by(Lesson.starts_at, Lesson.id))
-    return db.session.execute(query).all()
+             .outerjoin(Client, Client.id == Lesson.client_id))
+    if per_lesson is not None:
+        query = query.outerjoin(per_lesson, per_lesson.c.lesson_id == Lesson.id)
+    return query.where(*conditions).order_by(Lesson.starts_at, Lesson.id)
+
+
+def _fill(conditions, red_on):
+    """(subquery of ``lesson_id``, ``filled``, ``red`` — the count of flagged members — per
+    group lesson matching ``conditions``; the condition that an individual lesson's client is
+    flagged). The members are those of the shown lessons' groups between ``start_day`` and
+    ``end_day``, each counted on its lesson's date; the flags (``flags.flagged_clients``) are
+    computed once for all of them and the individual clients, on ``red_on`` (none when None)."""
+    members = (select(GroupMember.group_id, GroupMember.client_id, GroupMember.joined_on,
+                      GroupMember.left_on)
+               .where(GroupMember.group_id.in_(select(Lesson.group_id).where(
+                          *conditions, Lesson.group_id.is_not(None))),
+                      GroupMember.joined_on < bindparam("end_day"),
+                      or_(GroupMember.left_on.is_(None),
+                          GroupMember.left_on > bindparam("start_day")))
+               .cte("shown_members"))
+    day = func.date(Lesson.starts_at)
+    per_lesson = (select(Lesson.id.label("lesson_id"),
+                         func.count(distinct(members.c.client_id)).label("filled"))
+                  .join(members, and_(members.c.group_id == Lesson.group_id,
+                                      members.c.joined_on <= day,
+                                      or_(members.c.left_on.is_(None), members.c.left_on > day)))
+                  .where(*conditions).group_by(Lesson.id))
+    if not red_on:
+        return per_lesson.add_columns(literal(0).label("red")).subquery(), false()
+    people = union(select(members.c.client_id),
+                   select(Lesson.client_id).where(*conditions, Lesson.client_id.is_not(None)))
+    flagged = grid_flags.flagged_clients(select(people.subquery().c[0]), red_on).cte("flagged")
+    per_lesson = (per_lesson.add_columns(func.count(flagged.c.client_id).label("red"))
+                  .outerjoin(flagged, flagged.c.client_id == members.c.client_id))
+    return per_lesson.subquery(), Lesson.client_id.in_(select(flagged.c.client_id))
 
 
 def _capacity(lesson):
@@ -82,30 +145,6 @@ def _capacity(lesson):
     capacities = [c for c in (lesson.group_capacity if lesson.group_id else None,
                               lesson.room_capacity if lesson.room_id else None) if c is not None]
     return min(capacities) if capacities else None
-
-
-def member_ids_between(start, end, **filters):
-    """A SELECT (not run here) of the clients of the lessons in [start, end) — the members of
-    their groups then, and the clients of individual lessons — for computing their flags in
-    SQL without sending their ids back to the database."""
-    conditions = _lesson_conditions(start, end, **filters)
-    groups = select(Lesson.group_id).where(*conditions, Lesson.group_id.is_not(None))
-    return union(
-        select(GroupMember.client_id).where(
-            GroupMember.group_id.in_(groups), GroupMember.joined_on < end.date(),
-            or_(GroupMember.left_on.is_(None), GroupMember.left_on > start.date())),
-        select(Lesson.client_id).where(*conditions, Lesson.client_id.is_not(None)))
-
-
-def red_lesson_ids(lessons, members, on_date, client_ids=None):
-    """Lessons with a member who owes money, has a red pass or an overdue lent item.
-    ``client_ids`` may be a SELECT of (at least) those members, kept in SQL."""
-    if client_ids is None:
-        client_ids = {cid for ids in members.values() for cid in ids}
-    flags = grid_flags.member_flags(client_ids, on_date)
-    red = {lesson.id for lesson in lessons if lesson.status != LESSON_CANCELLED
-           and any(flags.get(cid) for cid in members[lesson.id])}
-    return red, flags
 
 
 @dataclass
@@ -135,9 +174,9 @@ def _slot_index(moment, start, minutes, count, round_up=False):
     return max(0, min(count, index))
 
 
-def lesson_card(lesson, members, red):
-    """What the grid (and the API) shows of one lesson (a row of ``lessons_between``)."""
-    filled = len(members)
+def lesson_card(lesson, filled, red):
+    """What the grid (and the API) shows of one lesson (a row of ``lessons_between``) with
+    ``filled`` places taken."""
     client = " ".join(part for part in (lesson.client_last_name, lesson.client_first_name,
                                         lesson.client_middle_name) if part)
     return {
@@ -175,12 +214,8 @@ def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
     end = datetime.combine(days[-1] + timedelta(days=1), time())
     filters = dict(room_id=room_id, instructor_id=instructor_id, group_id=group_id,
                    instructor_ids=instructor_ids)
-    lessons = lessons_between(start, end, **filters)
-    members = members_by_lesson(lessons, group_ids=select(Lesson.group_id).where(
-        *_lesson_conditions(start, end, **filters), Lesson.group_id.is_not(None)))
-    red, _flags = red_lesson_ids(lessons, members, max(days[0], min(date.today(), days[-1])),
-                                 client_ids=select(member_ids_between(start, end, **filters)
-                                                   .subquery().c[0]))
+    lessons = lessons_between(start, end, **filters,
+                              red_on=max(days[0], min(date.today(), days[-1])))
 
     rooms = None
     if view == WEEK:
@@ -204,7 +239,7 @@ def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
     for lesson in lessons:
         key = (lesson.starts_at.date().isoformat() if view == WEEK
                else (str(lesson.room_id) if lesson.room_id else "none"))
-        card = lesson_card(lesson, members[lesson.id], lesson.id in red)
+        card = lesson_card(lesson, lesson.filled, bool(lesson.red))
         first_slot = _slot_index(lesson.starts_at.time(), start_time, minutes, len(slots))
         last_slot = _slot_index(lesson.ends_at.time() if lesson.ends_at.date() == lesson.starts_at.date()
                                 else end_time, start_time, minutes, len(slots), round_up=True)

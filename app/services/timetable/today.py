@@ -2,7 +2,7 @@
 instructor's week, the lessons still to mark, and who of today's members owes money.
 
 Every function runs a constant number of queries whatever the number of lessons or members
-(the grid's loaders: lessons in one query, members in one, flags in a few)."""
+(the grid's loader: lessons with their fill and red flags in one statement)."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.clients import Client
 from app.models.timetable import LESSON_CANCELLED, LESSON_PLANNED
 from app.services.money import client_balances
-from app.services.timetable.grid import lesson_card, lessons_between, red_lesson_ids
+from app.services.timetable.grid import lesson_card, lessons_between
 from app.services.timetable.lessons import members_by_lesson
 
 MARK_LOOKBACK_DAYS = 14
@@ -27,10 +27,8 @@ def day_lessons(day, instructor_ids=None):
     capacity and ``red`` when a member owes money, has a red pass or an item to return.
     ``instructor_ids`` (not None) keeps only those instructors' lessons."""
     start, end = _day_bounds(day)
-    lessons = lessons_between(start, end, instructor_ids=instructor_ids)
-    members = members_by_lesson(lessons)
-    red, _flags = red_lesson_ids(lessons, members, day)
-    return [lesson_card(lesson, members[lesson.id], lesson.id in red) for lesson in lessons]
+    return [lesson_card(lesson, lesson.filled, bool(lesson.red))
+            for lesson in lessons_between(start, end, instructor_ids=instructor_ids, red_on=day)]
 
 
 def week_lessons(day, instructor_ids=None):
@@ -39,13 +37,11 @@ def week_lessons(day, instructor_ids=None):
     first = day - timedelta(days=day.weekday())
     start = datetime.combine(first, time())
     lessons = lessons_between(start, start + timedelta(days=7), instructor_ids=instructor_ids,
-                              with_cancelled=False)
-    members = members_by_lesson(lessons)
-    red, _flags = red_lesson_ids(lessons, members, day)
+                              with_cancelled=False, red_on=day)
     by_day = {}
     for lesson in lessons:
         by_day.setdefault(lesson.starts_at.date(), []).append(
-            lesson_card(lesson, members[lesson.id], lesson.id in red))
+            lesson_card(lesson, lesson.filled, bool(lesson.red)))
     return sorted(by_day.items())
 
 
@@ -53,12 +49,11 @@ def lessons_to_mark(now=None, instructor_ids=None, lookback_days=MARK_LOOKBACK_D
     """Lessons that have started (within the last ``lookback_days``) but are still only planned:
     attendance is waiting to be marked. Oldest first."""
     now = now or datetime.now()
-    lessons = [lesson for lesson in lessons_between(now - timedelta(days=lookback_days), now,
-                                                    instructor_ids=instructor_ids,
-                                                    with_cancelled=False)
-               if lesson.status == LESSON_PLANNED]
-    members = members_by_lesson(lessons)
-    return [lesson_card(lesson, members[lesson.id], False) for lesson in lessons]
+    return [lesson_card(lesson, lesson.filled, False)
+            for lesson in lessons_between(now - timedelta(days=lookback_days), now,
+                                          instructor_ids=instructor_ids, with_cancelled=False,
+                                          filled=True)
+            if lesson.status == LESSON_PLANNED]
 
 
 def debtors_coming(day):
@@ -78,7 +73,7 @@ def debtors_coming(day):
         return []
     clients = {c.id: c for c in db.session.scalars(select(Client).where(Client.id.in_(owing)))}
     rows = [{"client": clients[cid], "client_id": cid, "balance": amount,
-             "lesson": lesson_card(first_lesson[cid], [], False)}
+             "lesson": lesson_card(first_lesson[cid], 0, False)}
             for cid, amount in owing.items() if cid in clients]
     return sorted(rows, key=lambda r: (-r["balance"], r["client"].full_name))
 

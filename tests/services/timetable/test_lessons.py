@@ -184,6 +184,46 @@ def test_red_flags_for_debt_red_pass_and_overdue_item(db):
                    lessons[3].id: True}
 
 
+def test_week_grid_counts_members_on_each_lessons_day_and_flags_in_one_statement(
+        db, count_queries):
+    """Fill and red flags come with the lessons: a member who left on Wednesday counts on
+    Monday only, one who joined on Thursday on Friday only; an individual lesson counts its
+    client (red when that client owes); a cancelled lesson is never red."""
+    from app.models.timetable import LESSON_CANCELLED
+
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    service = make_service()
+    stays, leaves, joins = new_client(), new_client(), new_client()
+    group = make_group(members=[stays, leaves], service=service)
+    give_passes([stays, leaves], service)
+    timetable.enrol_client(group, joins.id, monday + timedelta(days=3))
+    give_passes([joins], service, paid=False)  # owes: red from Thursday on
+    member = db.session.scalars(select(GroupMember).where(
+        GroupMember.group_id == group.id, GroupMember.client_id == leaves.id)).one()
+    timetable.leave_group(member, monday + timedelta(days=2))
+    lessons = {day: make_lesson(group, starts_at=at(monday + timedelta(days=day), 10))
+               for day in (0, 2, 4)}
+    cancelled = make_lesson(group, starts_at=at(monday + timedelta(days=5), 10),
+                            status=LESSON_CANCELLED)
+    owing = new_client()
+    give_passes([owing], service, paid=False)
+    alone = make_lesson(group, starts_at=at(monday + timedelta(days=1), 12), group_id=None,
+                        client_id=owing.id)
+    ids = {day: lesson.id for day, lesson in lessons.items()}
+    cancelled_id, alone_id, room_id = cancelled.id, alone.id, group.room_id
+    db.session.commit()
+    db.session.expunge_all()
+    with count_queries() as queries:
+        grid = build_grid(monday, view=WEEK, room_id=room_id)
+    assert queries() == 1  # lessons, their fill and red flags in one statement
+    cards = {card["id"]: (card["filled"], card["red"]) for card in grid.lessons}
+    assert cards == {ids[0]: (2, False),  # stays + leaves, neither owes
+                     ids[2]: (1, False),  # leaves left that day
+                     ids[4]: (2, True),  # stays + joins, who owes
+                     cancelled_id: (2, False), alone_id: (1, True)}
+
+
 def test_grid_query_count_is_constant(db, count_queries):
     day = MONDAY
 
