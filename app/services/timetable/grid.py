@@ -54,9 +54,9 @@ def _lesson_conditions(room=False, instructor=False, group=False, scoped=False,
 
 def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
                     instructor_ids=None, with_cancelled=True, filled=False, red_on=None):
-    """Lessons starting in [start, end) with what the grid shows, in one query: rows (not
-    ORM objects — a week of a busy centre is hundreds of lessons with five related rows each)
-    with the lesson's own columns and ``service_name``, ``group_name``, ``group_capacity``,
+    """Lessons starting in [start, end) with what the grid shows, in one query: row mappings
+    (not ORM objects — a day of a busy centre is 900 lessons with five related rows each; and
+    read by key, several times cheaper than a Row's attributes) with the lesson's own columns and ``service_name``, ``group_name``, ``group_capacity``,
     ``room_name``, ``room_capacity``, ``instructor_name`` and the individual client's names.
     With ``filled`` (or ``red_on``) each row also has ``filled``: the group's members on the
     lesson's date (1 for an individual lesson); with ``red_on`` (a date) ``red``: whether one
@@ -69,7 +69,7 @@ def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
     return db.session.execute(statement, dict(
         start=start, end=end, start_day=start.date(), end_day=end.date(), room_id=room_id,
         instructor_id=instructor_id, group_id=group_id,
-        instructor_ids=sorted(instructor_ids or ()) or [-1])).all()
+        instructor_ids=sorted(instructor_ids or ()) or [-1])).mappings().all()
 
 
 @lru_cache(maxsize=64)
@@ -87,13 +87,13 @@ def _lessons_statement(room, instructor, group, scoped, with_cancelled, filled, 
                Client.last_name.label("client_last_name"),
                Client.first_name.label("client_first_name"),
                Client.middle_name.label("client_middle_name")]
-    per_lesson = None
+    per_day = None
     if filled:
-        per_lesson, client_red = _fill(conditions, red_on)
-        columns += [case((Lesson.group_id.is_not(None), func.coalesce(per_lesson.c.filled, 0)),
+        per_day, client_red = _fill(conditions, red_on)
+        columns += [case((Lesson.group_id.is_not(None), func.coalesce(per_day.c.filled, 0)),
                          (Lesson.client_id.is_not(None), 1), else_=0).label("filled"),
                     case((Lesson.status == LESSON_CANCELLED, false()),
-                         (Lesson.group_id.is_not(None), func.coalesce(per_lesson.c.red, 0) > 0),
+                         (Lesson.group_id.is_not(None), func.coalesce(per_day.c.red, 0) > 0),
                          else_=client_red).label("red")]
     query = (select(*columns)
              .outerjoin(Service, Service.id == Lesson.service_id)
@@ -101,49 +101,48 @@ def _lessons_statement(room, instructor, group, scoped, with_cancelled, filled, 
              .outerjoin(Room, Room.id == Lesson.room_id)
              .outerjoin(Employee, Employee.id == Lesson.instructor_id)
              .outerjoin(Client, Client.id == Lesson.client_id))
-    if per_lesson is not None:
-        query = query.outerjoin(per_lesson, per_lesson.c.lesson_id == Lesson.id)
+    if per_day is not None:
+        query = query.outerjoin(per_day, and_(per_day.c.group_id == Lesson.group_id,
+                                                 per_day.c.day == func.date(Lesson.starts_at)))
     return query.where(*conditions).order_by(Lesson.starts_at, Lesson.id)
 
 
 def _fill(conditions, red_on):
-    """(subquery of ``lesson_id``, ``filled``, ``red`` — the count of flagged members — per
-    group lesson matching ``conditions``; the condition that an individual lesson's client is
-    flagged). The members are those of the shown lessons' groups between ``start_day`` and
-    ``end_day``, each counted on its lesson's date; the flags (``flags.flagged_clients``) are
-    computed once for all of them and the individual clients, on ``red_on`` (none when None)."""
-    members = (select(GroupMember.group_id, GroupMember.client_id, GroupMember.joined_on,
-                      GroupMember.left_on)
-               .where(GroupMember.group_id.in_(select(Lesson.group_id).where(
-                          *conditions, Lesson.group_id.is_not(None))),
-                      GroupMember.joined_on < bindparam("end_day"),
-                      or_(GroupMember.left_on.is_(None),
-                          GroupMember.left_on > bindparam("start_day")))
+    """(subquery of ``group_id``, ``day``, ``filled`` and ``red`` — the count of flagged
+    members — per group and date of the lessons matching ``conditions``; the condition that an
+    individual lesson's client is flagged). A group's members are counted on each date it has a
+    lesson (a group meets several times a week, joins and leaves happen in between); the flags
+    (``flags.flagged_clients``) are computed once for all of them and the individual lessons'
+    clients, on ``red_on`` (none when None)."""
+    shown = (select(Lesson.group_id, func.date(Lesson.starts_at).label("day"))
+             .where(*conditions, Lesson.group_id.is_not(None)).distinct().cte("shown_days"))
+    members = (select(shown.c.group_id, shown.c.day, GroupMember.client_id)
+               .join(GroupMember, and_(GroupMember.group_id == shown.c.group_id,
+                                       GroupMember.joined_on <= shown.c.day,
+                                       or_(GroupMember.left_on.is_(None),
+                                           GroupMember.left_on > shown.c.day)))
                .cte("shown_members"))
-    day = func.date(Lesson.starts_at)
-    per_lesson = (select(Lesson.id.label("lesson_id"),
-                         func.count(distinct(members.c.client_id)).label("filled"))
-                  .join(members, and_(members.c.group_id == Lesson.group_id,
-                                      members.c.joined_on <= day,
-                                      or_(members.c.left_on.is_(None), members.c.left_on > day)))
-                  .where(*conditions).group_by(Lesson.id))
+    per_day = (select(members.c.group_id, members.c.day,
+                      func.count(distinct(members.c.client_id)).label("filled"))
+               .group_by(members.c.group_id, members.c.day))
     if not red_on:
-        return per_lesson.add_columns(literal(0).label("red")).subquery(), false()
+        return per_day.add_columns(literal(0).label("red")).subquery(), false()
     people = union(select(members.c.client_id),
                    select(Lesson.client_id).where(*conditions, Lesson.client_id.is_not(None)))
     flagged = grid_flags.flagged_clients(select(people.subquery().c[0]), red_on).cte("flagged")
-    per_lesson = (per_lesson.add_columns(func.count(flagged.c.client_id).label("red"))
-                  .outerjoin(flagged, flagged.c.client_id == members.c.client_id))
-    return per_lesson.subquery(), Lesson.client_id.in_(select(flagged.c.client_id))
+    per_day = (per_day.add_columns(func.count(flagged.c.client_id).label("red"))
+               .outerjoin(flagged, flagged.c.client_id == members.c.client_id))
+    return per_day.subquery(), Lesson.client_id.in_(select(flagged.c.client_id))
 
 
 def _capacity(lesson):
     """As ``Lesson.capacity``: 1 for an individual lesson, else the group's (or the room's,
     whichever is smaller)."""
-    if lesson.client_id:
+    if lesson["client_id"]:
         return 1
-    capacities = [c for c in (lesson.group_capacity if lesson.group_id else None,
-                              lesson.room_capacity if lesson.room_id else None) if c is not None]
+    capacities = [c for c in (lesson["group_capacity"] if lesson["group_id"] else None,
+                              lesson["room_capacity"] if lesson["room_id"] else None)
+                  if c is not None]
     return min(capacities) if capacities else None
 
 
@@ -168,30 +167,24 @@ def _slots(start, end, minutes):
     return slots
 
 
-def _slot_index(moment, start, minutes, count, round_up=False):
-    offset = (moment.hour * 60 + moment.minute) - (start.hour * 60 + start.minute)
-    index = -(-offset // minutes) if round_up else offset // minutes
-    return max(0, min(count, index))
-
-
 def lesson_card(lesson, filled, red):
     """What the grid (and the API) shows of one lesson (a row of ``lessons_between``) with
     ``filled`` places taken."""
-    client = " ".join(part for part in (lesson.client_last_name, lesson.client_first_name,
-                                        lesson.client_middle_name) if part)
+    client = " ".join(part for part in (lesson["client_last_name"], lesson["client_first_name"],
+                                        lesson["client_middle_name"]) if part)
     return {
-        "id": lesson.id,
-        "service": lesson.service_name or "",
-        "group": lesson.group_name,
+        "id": lesson["id"],
+        "service": lesson["service_name"] or "",
+        "group": lesson["group_name"],
         "client": client or None,
-        "instructor": lesson.instructor_name,
-        "instructor_id": lesson.instructor_id,
-        "room": lesson.room_name,
-        "room_id": lesson.room_id,
-        "group_id": lesson.group_id,
-        "starts_at": lesson.starts_at,
-        "ends_at": lesson.ends_at,
-        "status": lesson.status,
+        "instructor": lesson["instructor_name"],
+        "instructor_id": lesson["instructor_id"],
+        "room": lesson["room_name"],
+        "room_id": lesson["room_id"],
+        "group_id": lesson["group_id"],
+        "starts_at": lesson["starts_at"],
+        "ends_at": lesson["ends_at"],
+        "status": lesson["status"],
         "filled": filled,
         "capacity": _capacity(lesson),
         "red": red,
@@ -227,24 +220,28 @@ def build_grid(day, view=DAY, room_id=None, instructor_id=None, group_id=None,
                 for r in rooms if not room_id or r.id == room_id]
         known = {row["key"] for row in rows}
         for lesson in lessons:  # lessons in an inactive room still show
-            if lesson.room_id and str(lesson.room_id) not in known:
-                known.add(str(lesson.room_id))
-                rows.append({"key": str(lesson.room_id), "label": lesson.room_name, "day": day,
-                             "room_id": lesson.room_id})
-        if any(lesson.room_id is None for lesson in lessons):
+            if lesson["room_id"] and str(lesson["room_id"]) not in known:
+                known.add(str(lesson["room_id"]))
+                rows.append({"key": str(lesson["room_id"]), "label": lesson["room_name"],
+                             "day": day, "room_id": lesson["room_id"]})
+        if any(lesson["room_id"] is None for lesson in lessons):
             rows.append({"key": "none", "label": None, "day": day, "room_id": None})
     row_index = {row["key"]: i for i, row in enumerate(rows)}
 
-    cards = []
+    cards, count = [], len(slots)
+    first_minute = start_time.hour * 60 + start_time.minute
+    day_end = end_time.hour * 60 + end_time.minute - first_minute
     for lesson in lessons:
-        key = (lesson.starts_at.date().isoformat() if view == WEEK
-               else (str(lesson.room_id) if lesson.room_id else "none"))
-        card = lesson_card(lesson, lesson.filled, bool(lesson.red))
-        first_slot = _slot_index(lesson.starts_at.time(), start_time, minutes, len(slots))
-        last_slot = _slot_index(lesson.ends_at.time() if lesson.ends_at.date() == lesson.starts_at.date()
-                                else end_time, start_time, minutes, len(slots), round_up=True)
-        if first_slot >= len(slots):
-            first_slot = len(slots) - 1
+        starts, ends = lesson["starts_at"], lesson["ends_at"]
+        key = (starts.date().isoformat() if view == WEEK
+               else (str(lesson["room_id"]) if lesson["room_id"] else "none"))
+        card = lesson_card(lesson, lesson["filled"], bool(lesson["red"]))
+        # slots from the day's start: the first one the lesson starts in, the last it reaches
+        begin = starts.hour * 60 + starts.minute - first_minute
+        finish = (ends.hour * 60 + ends.minute - first_minute if ends.date() == starts.date()
+                  else day_end)
+        first_slot = min(max(0, begin // minutes), count - 1)
+        last_slot = max(0, min(count, -(-finish // minutes)))
         card.update(row=row_index[key], row_key=key, slot=first_slot,
                     span=max(1, last_slot - first_slot))
         cards.append(card)

@@ -4,6 +4,7 @@ instructor's week, the lessons still to mark, and who of today's members owes mo
 Every function runs a constant number of queries whatever the number of lessons or members
 (the grid's loader: lessons with their fill and red flags in one statement)."""
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -27,7 +28,7 @@ def day_lessons(day, instructor_ids=None):
     capacity and ``red`` when a member owes money, has a red pass or an item to return.
     ``instructor_ids`` (not None) keeps only those instructors' lessons."""
     start, end = _day_bounds(day)
-    return [lesson_card(lesson, lesson.filled, bool(lesson.red))
+    return [lesson_card(lesson, lesson["filled"], bool(lesson["red"]))
             for lesson in lessons_between(start, end, instructor_ids=instructor_ids, red_on=day)]
 
 
@@ -40,8 +41,8 @@ def week_lessons(day, instructor_ids=None):
                               with_cancelled=False, red_on=day)
     by_day = {}
     for lesson in lessons:
-        by_day.setdefault(lesson.starts_at.date(), []).append(
-            lesson_card(lesson, lesson.filled, bool(lesson.red)))
+        by_day.setdefault(lesson["starts_at"].date(), []).append(
+            lesson_card(lesson, lesson["filled"], bool(lesson["red"])))
     return sorted(by_day.items())
 
 
@@ -49,11 +50,11 @@ def lessons_to_mark(now=None, instructor_ids=None, lookback_days=MARK_LOOKBACK_D
     """Lessons that have started (within the last ``lookback_days``) but are still only planned:
     attendance is waiting to be marked. Oldest first."""
     now = now or datetime.now()
-    return [lesson_card(lesson, lesson.filled, False)
+    return [lesson_card(lesson, lesson["filled"], False)
             for lesson in lessons_between(now - timedelta(days=lookback_days), now,
                                           instructor_ids=instructor_ids, with_cancelled=False,
                                           filled=True)
-            if lesson.status == LESSON_PLANNED]
+            if lesson["status"] == LESSON_PLANNED]
 
 
 def debtors_coming(day):
@@ -61,10 +62,10 @@ def debtors_coming(day):
     their balance and first lesson time: the debts to collect at the desk today. Biggest first."""
     start, end = _day_bounds(day)
     lessons = lessons_between(start, end, with_cancelled=False)
-    members = members_by_lesson(lessons)
+    members = members_by_lesson([SimpleNamespace(**lesson) for lesson in lessons])
     first_lesson = {}
     for lesson in lessons:
-        for client_id in members[lesson.id]:
+        for client_id in members[lesson["id"]]:
             first_lesson.setdefault(client_id, lesson)
     if not first_lesson:
         return []

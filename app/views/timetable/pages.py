@@ -8,7 +8,7 @@ import tempfile
 from flask import Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, expose as api_expose, protect
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, pgettext
 from sqlalchemy import select
 from wtforms import SelectField, TimeField
 from wtforms.validators import DataRequired
@@ -17,7 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.extensions import db
 from app.models.clients import Client
 from app.models.passes import Service
-from app.models.timetable import Group, GroupMember, Holiday, LessonPattern, Room
+from app.models.timetable import (LESSON_CANCELLED, LESSON_HELD, Group, GroupMember, Holiday,
+                                  LessonPattern, Room)
 from app.models.staff import Employee
 from app.services import documents
 from app.services.timetable import lessons as timetable_service
@@ -28,6 +29,7 @@ from app.views.platform.base import TesseraModelView, add_menu_view
 from app.views.platform.eager import TesseraInterface
 from app.views.platform.search_choices import client_choices, page_number, page_of_choices
 from app.views.platform.time_filters import TimeAwareInterface
+from app.views.timetable.cards import ANY_LESSON, lesson_cards
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"), _l("Sunday")]
@@ -70,7 +72,11 @@ class TimetableView(BaseView):
             can_add=self.appbuilder.sm.can("write", "Lesson"),
             weekdays=WEEKDAYS, slot_minutes=_slot_minutes(grid),
             slot_labels=[slot.strftime("%H:%M") for slot in grid.slots],
-            lesson_times=_lesson_times(grid))
+            lesson_cards=lesson_cards(
+                grid.lessons, url_for("AttendanceView.lesson", lesson_id=ANY_LESSON),
+                with_room=grid.view == WEEK,
+                status_labels={LESSON_CANCELLED: _("Cancelled"),
+                               LESSON_HELD: pgettext("lesson status", "Held")}))
 
     @expose("/choices/group")
     @has_access
@@ -114,12 +120,6 @@ class TimetableView(BaseView):
         name = f"timetable-{grid.days[0].isoformat()}.pdf"
         return Response(data, mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}"'})
-
-
-def _lesson_times(grid):
-    """Each shown lesson's "HH:MM–HH:MM", by id: formatted once, not per use in the page."""
-    return {card["id"]: f"{card['starts_at']:%H:%M}–{card['ends_at']:%H:%M}"
-            for card in grid.lessons}
 
 
 def _slot_minutes(grid):

@@ -47,6 +47,26 @@ def test_every_lesson_card_links_to_its_own_attendance_page(db, login):
     assert html.count('<span class="tt-status">Cancelled</span>') == 1
     assert html.count('<span class="tt-status">Held</span>') == 1
 
+
+def test_lesson_cards_escape_names_and_show_the_room_in_a_week(db, login):
+    """The cards are written in Python (``views/timetable/cards.py``): a group or instructor
+    named with markup stays text; a week of one instructor names each lesson's room."""
+    instructor = make_employee(full_name="Ann <b>&</b>")
+    group = make_group(members=1, name='<script>alert("x")</script>', instructor=instructor,
+                       room=make_room(name="Studio 'A'"))
+    lesson = make_lesson(group, starts_at=at(10))
+    db.session.commit()
+    desk = login(FRONT_DESK)
+    day = desk.get(f"/timetable/?date={TODAY.isoformat()}").get_data(as_text=True)
+    assert "<script>alert" not in day
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in day
+    assert '<span class="tt-instructor">Ann &lt;b&gt;&amp;&lt;/b&gt;</span>' in day
+    assert f'title="10:00–11:00 {lesson.service.name}"' in day
+    week = desk.get(f"/timetable/?view=week&instructor={instructor.id}&date={TODAY.isoformat()}"
+                    ).get_data(as_text=True)
+    assert '<span class="tt-instructor">Ann &lt;b&gt;&amp;&lt;/b&gt; · Studio &#39;A&#39;</span>' in week
+
+
 def test_grid_page_does_not_grow_with_the_slots(db, login, app, monkeypatch):
     """One track per row carries the row's add-a-lesson link once, whatever the number of
     time slots: with three times the slots only the slot heads are added, not a cell (and a
