@@ -55,9 +55,10 @@ def _lesson_conditions(room=False, instructor=False, group=False, scoped=False,
 def lessons_between(start, end, room_id=None, instructor_id=None, group_id=None,
                     instructor_ids=None, with_cancelled=True, filled=False, red_on=None):
     """Lessons starting in [start, end) with what the grid shows, in one query: row mappings
-    (not ORM objects — a day of a busy centre is 900 lessons with five related rows each; and
-    read by key, several times cheaper than a Row's attributes) with the lesson's own columns and ``service_name``, ``group_name``, ``group_capacity``,
-    ``room_name``, ``room_capacity``, ``instructor_name`` and the individual client's names.
+    (not ORM objects — a day of a busy centre is 900 lessons with five related rows each; read
+    by key, several times cheaper than a Row's attributes) with the lesson's own columns and
+    ``service_name``, ``group_name``, ``group_capacity``, ``room_name``, ``room_capacity``,
+    ``instructor_name`` and the individual client's names.
     With ``filled`` (or ``red_on``) each row also has ``filled``: the group's members on the
     lesson's date (1 for an individual lesson); with ``red_on`` (a date) ``red``: whether one
     of them owes money, holds a red pass or an overdue lent item then (never for a cancelled
@@ -103,7 +104,7 @@ def _lessons_statement(room, instructor, group, scoped, with_cancelled, filled, 
              .outerjoin(Client, Client.id == Lesson.client_id))
     if per_day is not None:
         query = query.outerjoin(per_day, and_(per_day.c.group_id == Lesson.group_id,
-                                                 per_day.c.day == func.date(Lesson.starts_at)))
+                                              per_day.c.day == func.date(Lesson.starts_at)))
     return query.where(*conditions).order_by(Lesson.starts_at, Lesson.id)
 
 

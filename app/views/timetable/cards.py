@@ -2,7 +2,7 @@
 
 A busy centre's day grid shows 900 lessons. Rendered by Jinja each card cost about twenty
 attribute lookups (a failed attribute read, then a key read, on every dict) and fifteen escapes:
-the cards were half of the page's time. Here each card is one ``str.format`` of the fragment
+the cards were almost half of the page's time. Here each card is one ``str.format`` of the fragment
 below, the lesson's own text escaped — the same HTML the template wrote, a third of the cost.
 """
 from markupsafe import Markup, escape
@@ -15,20 +15,18 @@ CARD = (
     '<span class="tt-instructor">{instructor}</span>'
     '<span class="tt-filled">{filled}/{capacity}</span>{status_label}</a>\n')
 
+ANY_LESSON = 987654321  # a key no lesson has, replaced by each card's id in one built address
+
 
 def _hhmm(moment):
     return "%02d:%02d" % (moment.hour, moment.minute)
 
 
-ANY_LESSON = 987654321  # a key no lesson has, replaced by each card's id in one built address
-
-
 def lesson_cards(cards, lesson_url, with_room, status_labels):
     """The HTML of the grid's ``cards`` (``grid.lesson_card`` dicts placed on the grid):
     ``lesson_url`` is the attendance page's address for ``ANY_LESSON`` (one ``url_for`` for
-    all the cards),
-    ``with_room`` adds the room after the instructor (a week of one instructor or group),
-    ``status_labels`` maps a status to its translated label (held, cancelled)."""
+    all the cards), ``with_room`` adds the room after the instructor (a week of one instructor
+    or group), ``status_labels`` maps a status to its translated label (held, cancelled)."""
     html, any_lesson = [], str(ANY_LESSON)
     for card in cards:
         status, room = card["status"], card["room"]

@@ -198,7 +198,7 @@ def test_week_grid_counts_members_on_each_lessons_day_and_flags_in_one_statement
     group = make_group(members=[stays, leaves], service=service)
     give_passes([stays, leaves], service)
     timetable.enrol_client(group, joins.id, monday + timedelta(days=3))
-    give_passes([joins], service, paid=False)  # owes: red from Thursday on
+    give_passes([joins], service, paid=False)  # owes; a member from Thursday on
     member = db.session.scalars(select(GroupMember).where(
         GroupMember.group_id == group.id, GroupMember.client_id == leaves.id)).one()
     timetable.leave_group(member, monday + timedelta(days=2))
