@@ -74,7 +74,7 @@ class TimetableView(BaseView):
             slot_labels=[slot.strftime("%H:%M") for slot in grid.slots],
             lesson_cards=lesson_cards(
                 grid.lessons, url_for("AttendanceView.lesson", lesson_id=ANY_LESSON),
-                with_room=grid.view == WEEK,
+                with_room=grid.view == WEEK and not grid.filters["room"],
                 status_labels={LESSON_CANCELLED: _("Cancelled"),
                                LESSON_HELD: pgettext("lesson status", "Held")}))
 

@@ -50,7 +50,8 @@ def test_every_lesson_card_links_to_its_own_attendance_page(db, login):
 
 def test_lesson_cards_escape_names_and_show_the_room_in_a_week(db, login):
     """The cards are written in Python (``views/timetable/cards.py``): a group or instructor
-    named with markup stays text; a week of one instructor names each lesson's room."""
+    named with markup stays text; a week of one instructor names each lesson's room, a week of
+    one room does not repeat it."""
     instructor = make_employee(full_name="Ann <b>&</b>")
     group = make_group(members=1, name='<script>alert("x")</script>', instructor=instructor,
                        room=make_room(name="Studio 'A'"))
@@ -65,6 +66,9 @@ def test_lesson_cards_escape_names_and_show_the_room_in_a_week(db, login):
     week = desk.get(f"/timetable/?view=week&instructor={instructor.id}&date={TODAY.isoformat()}"
                     ).get_data(as_text=True)
     assert '<span class="tt-instructor">Ann &lt;b&gt;&amp;&lt;/b&gt; · Studio &#39;A&#39;</span>' in week
+    room_week = desk.get(f"/timetable/?view=week&room={group.room_id}&date={TODAY.isoformat()}"
+                         ).get_data(as_text=True)  # the room is the page's own: not repeated
+    assert '<span class="tt-instructor">Ann &lt;b&gt;&amp;&lt;/b&gt;</span>' in room_week
 
 
 def test_grid_page_does_not_grow_with_the_slots(db, login, app, monkeypatch):
