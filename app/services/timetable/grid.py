@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from flask import current_app, has_app_context
-from sqlalchemy import (and_, bindparam, case, distinct, false, func, literal, or_, select,
+from sqlalchemy import (and_, bindparam, case, distinct, false, func, literal, select,
                         union)
 
 from app.extensions import db
@@ -20,6 +20,7 @@ from app.models.passes import Service
 from app.models.staff import Employee
 from app.models.timetable import LESSON_CANCELLED, Group, GroupMember, Lesson, Room
 from app.services.timetable import flags as grid_flags
+from app.services.timetable.lessons import active_member_filter
 
 DAY = "day"
 WEEK = "week"
@@ -119,9 +120,7 @@ def _fill(conditions, red_on):
              .where(*conditions, Lesson.group_id.is_not(None)).distinct().cte("shown_days"))
     members = (select(shown.c.group_id, shown.c.day, GroupMember.client_id)
                .join(GroupMember, and_(GroupMember.group_id == shown.c.group_id,
-                                       GroupMember.joined_on <= shown.c.day,
-                                       or_(GroupMember.left_on.is_(None),
-                                           GroupMember.left_on > shown.c.day)))
+                                       active_member_filter(shown.c.day)))
                .cte("shown_members"))
     per_day = (select(members.c.group_id, members.c.day,
                       func.count(distinct(members.c.client_id)).label("filled"))

@@ -14,10 +14,10 @@ import re
 
 from flask import g, request, url_for
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app import formatting
 from app.models.clients import Client
 from app.services.clients import normalize_text, search_clients
 
@@ -120,7 +120,7 @@ def client_label(client):
     the card number when known — namesakes ("Иванова Анна" twice) tell apart."""
     parts = [client.full_name]
     if client.birth_date:
-        parts.append(format_date(client.birth_date, "short"))
+        parts.append(formatting.date(client.birth_date, "short"))
     if client.card_number:
         parts.append(client.card_number)
     return " · ".join(parts)
