@@ -263,12 +263,19 @@ def arg_int(value):
         return None
 
 
+# the dates a page may be asked about: pages step a day, a week or a month around the date
+# asked, which Python cannot do at its calendar's ends (9999-12-31 + 1 day is an error)
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def arg_date(value, default=None):
-    """A YYYY-MM-DD date from a query string or a form, ``default`` when empty or unreadable."""
+    """A YYYY-MM-DD date from a query string or a form, ``default`` when empty, unreadable or
+    outside FIRST_DATE..LAST_DATE."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except (TypeError, ValueError):
         return default
+    return day if day is None or FIRST_DATE <= day <= LAST_DATE else default
 
 
 # --- serializers ---------------------------------------------------------------------------------

@@ -171,6 +171,9 @@ def test_lenient_query_string_values():
     assert arg_int("") is None and arg_int(None) is None and arg_int("x") is None
     assert arg_date("2025-02-03") == date(2025, 2, 3)
     assert arg_date("soon") is None and arg_date("", date(2020, 1, 1)) == date(2020, 1, 1)
+    # the calendar's ends: a page stepping a day or a week from them would fail
+    assert arg_date("9999-12-31", date(2020, 1, 1)) == date(2020, 1, 1)
+    assert arg_date("0001-01-01") is None and arg_date("2999-12-31") == date(2999, 12, 31)
 
 
 def test_serializers():

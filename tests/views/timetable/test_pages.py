@@ -71,6 +71,13 @@ def test_lesson_cards_escape_names_and_show_the_room_in_a_week(db, login):
     assert '<span class="tt-instructor">Ann &lt;b&gt;&amp;&lt;/b&gt;</span>' in room_week
 
 
+def test_grid_at_the_calendars_end_shows_today(db, login):
+    """A date the grid cannot step from (9999-12-31: no next day) answers with today's grid."""
+    page = login(FRONT_DESK).get("/timetable/?view=week&date=9999-12-31")
+    assert page.status_code == 200
+    assert f'value="{TODAY.isoformat()}"' in page.get_data(as_text=True)
+
+
 def test_grid_page_does_not_grow_with_the_slots(db, login, app, monkeypatch):
     """One track per row carries the row's add-a-lesson link once, whatever the number of
     time slots: with three times the slots only the slot heads are added, not a cell (and a
