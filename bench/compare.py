@@ -12,7 +12,8 @@ bench/payroll.py's month, bench/reports.py's attendance marks) and is measured a
 floor in this process: the timetable day and week grids against the one query fetching the same
 lessons with their counts, marking a 30-person lesson against its statements written by hand
 (rolled back), a month's payroll against its aggregate SQL, the Excel report against raw
-xlsxwriter in constant_memory mode fed by the same query.
+xlsxwriter in constant_memory mode fed by the same query; these rows' runs and their floor's
+are interleaved, so a drift of the machine during a row falls on both sides.
 Each row: median and spread (max − min) of RUNS requests, SQL statements, whether that count is
 the same at a tenth of the size ("constant" / "grows"), peak Python memory of one extra request
 (tracemalloc), growth of the peak resident set over one more (VmHWM; 0 when the process had
@@ -39,6 +40,25 @@ from sqlalchemy import insert, select, text
 RUNS = 7
 
 
+def _memory(call):
+    """(peak KiB of Python allocations, peak RSS growth KiB) of one ``call()`` each."""
+    tracemalloc.start()
+    call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    gc.collect()
+    reset_peak()
+    before = current_rss_mb()
+    call()
+    return peak / 1024, max(0.0, rss_mb() - before) * 1024
+
+
+def _result(times, statements, call):
+    kib, rss = _memory(call)
+    return dict(ms=statistics.median(times), spread=max(times) - min(times), queries=statements,
+                kib=kib, rss=rss)
+
+
 def _timed(engine, call, runs=RUNS):
     """(median ms, spread ms, statements, peak KiB) of ``call()`` run ``runs`` times, then once
     traced (tracemalloc: peak of Python allocations) and once more for the growth of the peak
@@ -50,16 +70,22 @@ def _timed(engine, call, runs=RUNS):
             call()
         times.append(result.ms)
         statements = result.queries
-    tracemalloc.start()
-    call()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    gc.collect()
-    reset_peak()
-    before = current_rss_mb()
-    call()
-    return dict(ms=statistics.median(times), spread=max(times) - min(times), queries=statements,
-                kib=peak / 1024, rss=max(0.0, rss_mb() - before) * 1024)
+    return _result(times, statements, call)
+
+
+def _timed_together(engine, ours, floor, runs=RUNS):
+    """``_timed`` of Tessera's call and of its floor's, their runs interleaved (ours, floor,
+    ours, …) so that a drift of the machine over the minutes a row takes falls on both."""
+    times = {ours: [], floor: []}
+    statements = {}
+    ours(), floor()  # warm-up
+    for _ in range(runs):
+        for call in (ours, floor):
+            with measure(engine) as result:
+                call()
+            times[call].append(result.ms)
+            statements[call] = result.queries
+    return tuple(_result(times[call], statements[call], call) for call in (ours, floor))
 
 
 def _get(web, path):
@@ -278,12 +304,12 @@ def timetable_rows(app, lessons_per_week, runs=RUNS):
     week = dict(start=datetime.combine(monday, datetime.min.time()), room=1)
     week["end"] = week["start"] + timedelta(days=7)
     results = {
-        "dayday": (_timed(engine, _get(web, f"/timetable/?date={wednesday}"), runs),
-                   _timed(engine, _floor(engine, _grid_floor(""), day), runs)),
-        "weekroom": (_timed(engine, _get(web, f"/timetable/?view=week&room=1&date={wednesday}"),
-                            runs),
-                     _timed(engine, _floor(engine, _grid_floor("AND room_id = :room"), week),
-                            runs)),
+        "dayday": _timed_together(engine, _get(web, f"/timetable/?date={wednesday}"),
+                                  _floor(engine, _grid_floor(""), day), runs),
+        "weekroom": _timed_together(engine,
+                                    _get(web, f"/timetable/?view=week&room=1&date={wednesday}"),
+                                    _floor(engine, _grid_floor("AND room_id = :room"), week),
+                                    runs),
     }
     with app.app_context():  # the floor fetches the lessons and red flags the page shows
         from app.services.timetable.grid import build_grid
@@ -354,16 +380,7 @@ def _timed_pair(engine, call, reset, runs):
         reset()
         times.append(result.ms)
         statements = result.queries
-    tracemalloc.start()
-    once()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    gc.collect()
-    reset_peak()
-    before = current_rss_mb()
-    once()
-    return dict(ms=statistics.median(times), spread=max(times) - min(times), queries=statements,
-                kib=peak / 1024, rss=max(0.0, rss_mb() - before) * 1024)
+    return _result(times, statements, once)
 
 
 def payroll_rows(app, lessons, runs=RUNS):
@@ -386,8 +403,8 @@ def payroll_rows(app, lessons, runs=RUNS):
         def draft():
             service.calculate_draft(*area.PERIOD)
             db.session.remove()
-        results = {"payroll": (_timed(engine, draft, runs),
-                               _timed(engine, _floor(engine, PAYROLL_FLOOR, period), runs))}
+        results = {"payroll": _timed_together(engine, draft,
+                                              _floor(engine, PAYROLL_FLOOR, period), runs)}
         with engine.connect() as conn:  # the floor writes the lesson lines Tessera writes
             ours = conn.execute(text("SELECT count(*) FROM payroll_line WHERE lesson_id IS NOT "
                                      "NULL")).scalar()
@@ -440,7 +457,7 @@ def report_rows(app, wanted, runs=RUNS):
             sheet.autofilter(0, 0, total, len(report.columns) - 1)
             workbook.close()
             db.session.remove()
-        results = {"excel": (_timed(engine, ours, runs), _timed(engine, raw, runs))}
+        results = {"excel": _timed_together(engine, ours, raw, runs)}
     shutil.rmtree(folder, ignore_errors=True)
     return results
 

@@ -3,13 +3,15 @@ to disk as it comes, so a million-row report needs no more memory than a hundred
 from datetime import datetime, timedelta
 
 import xlsxwriter
-from sqlalchemy import Numeric, String
+from sqlalchemy import Numeric, Select, String, case
+from sqlalchemy.sql.elements import Label
 
 from app import formatting
 from app.extensions import db
 from app.services.reports.registry import (DATE, DATETIME, INT, MONEY, NUMBER, PERCENT,
                                            STREAM_CHUNK, TEXT, iter_rows, label_maps, to_date,
                                            to_datetime, to_money)
+from app.services.reports.sql import excel_day, excel_moment
 
 PROGRESS_EVERY = 2000
 
@@ -68,19 +70,56 @@ def _cell_value(column, sql_type, labels):
     return None
 
 
+def _cell_in_sql(column, expression, labels):
+    """The SQL that turns a column's value into its cell's (dates into Excel's day numbers,
+    stored codes into their labels), or None: the value goes in as it is, or ``_cell_value``
+    turns it in Python."""
+    inner = expression.element if isinstance(expression, Label) else expression
+    if column.key in labels:
+        return case(labels[column.key], value=inner, else_=inner)
+    if column.type == DATE:
+        return excel_day(inner)
+    if column.type == DATETIME:
+        return excel_moment(inner)
+    return None
+
+
+def _cells_in_sql(statement, report, labels):
+    """The report's statement with the database making its date, time and labelled cells
+    (a million rows then pass from the database to the file with no Python per row), and the
+    keys of the columns so made. Left as it is when DISTINCT (PostgreSQL orders a DISTINCT
+    only by values it selects) or not a plain SELECT."""
+    if not isinstance(statement, Select) or statement._distinct:
+        return statement, set()
+    selected = statement.selected_columns
+    columns = {column.key: column for column in report.columns}
+    made, replaced = [], set()
+    for key, expression in zip(selected.keys(), selected):
+        cell = _cell_in_sql(columns[key], expression, labels) if key in columns else None
+        if cell is None:
+            made.append(expression)
+        else:
+            made.append(cell.label(key))
+            replaced.add(key)
+    if not replaced:
+        return statement, replaced
+    return statement.with_only_columns(*made, maintain_column_froms=True), replaced
+
+
 def _rows(report, params):
-    """The report's rows as lists of cell values in column order, and how each column's value
-    becomes its cell's. Straight from the database's rows unless the report computes columns
-    in Python (``convert``)."""
+    """The report's rows as sequences of cell values in column order, and how each column's
+    value becomes its cell's in Python (None: as the database gives it). Straight from the
+    database's rows unless the report computes columns in Python (``convert``)."""
     if report.convert is not None:
         keys = [column.key for column in report.columns]
         rows = ([row.get(key) for key in keys] for row in iter_rows(report, params))
         # iter_rows has put the labels in already
         return rows, [_cell_value(column, None, {}) for column in report.columns]
-    statement = report.query(params)
-    types = {column.key: column.type for column in statement.selected_columns}
     labels = label_maps(report)
-    cells = [_cell_value(column, types[column.key], labels) for column in report.columns]
+    statement, in_sql = _cells_in_sql(report.query(params), report, labels)
+    types = {column.key: column.type for column in statement.selected_columns}
+    cells = [None if column.key in in_sql else _cell_value(column, types[column.key], labels)
+             for column in report.columns]
 
     def rows():
         # Core execution: the ORM's result machinery costs per row and adds nothing to a
@@ -90,11 +129,13 @@ def _rows(report, params):
         try:
             keys = list(result.keys())
             order = [keys.index(column.key) for column in report.columns]
-            if order == list(range(len(keys))):
-                yield from map(list, result)
-            else:
+            if order != list(range(len(keys))):
                 for row in result:
                     yield [row[index] for index in order]
+            elif any(cells):
+                yield from map(list, result)
+            else:
+                yield from result
         finally:
             result.close()
     return rows(), cells
@@ -122,7 +163,7 @@ def write_workbook(report, params, path, title=None, total=None, progress=None):
         changes = [(index, change) for index, change in enumerate(cells) if change is not None]
         written = 0
         for written, values in enumerate(rows, start=1):
-            for index, change in changes:
+            for index, change in changes:  # the rows are lists when there are changes
                 value = values[index]
                 if value is not None:
                     values[index] = change(value)

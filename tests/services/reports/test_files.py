@@ -212,6 +212,51 @@ def test_every_report_builds_in_every_format_it_offers(app, db, centre):
             assert str(report.title) in _pdf_text(pdf), report.name
 
 
+@pytest.mark.parametrize("locale", ["en", "hy"])
+def test_every_reports_excel_cells_are_the_rows_it_shows(app, db, centre, locale):
+    """The database makes the date, time and label cells of a plain report (no Python per
+    row); every cell of every report still reads back as the row the report shows: days as
+    their midnight, times to the millisecond, labels in the user's language, money exact."""
+    from datetime import date, timedelta
+
+    from flask_babel import force_locale
+
+    from app.services.reports import all_reports
+    from app.services.reports.attendance import STATUS_LABELS
+    from app.services.reports.registry import DATE, DATETIME, MONEY
+
+    params = {"date_from": "2026-02-01", "date_to": "2026-04-30", "on": "2026-03-20",
+              "kind": "owed_visits"}
+    for report in all_reports():
+        path = build_report_file(report.name, params, "xlsx", locale=locale)
+        with force_locale(locale):
+            expected = list(iter_rows(report, parse_params(report, params)))
+        cells = [[cell.value for cell in row]
+                 for row in openpyxl.load_workbook(path).active.iter_rows(min_row=2)]
+        assert len(cells) == len(expected), report.name
+        for row, shown in zip(cells, expected):
+            for cell, column in zip(row, report.columns):
+                value = shown.get(column.key)
+                if value is None:
+                    assert cell is None, (report.name, column.key)
+                elif column.type == DATE:
+                    assert cell == datetime.combine(value, datetime.min.time()), report.name
+                elif column.type == DATETIME:
+                    assert abs(cell - value) < timedelta(milliseconds=1), report.name
+                elif column.type == MONEY:
+                    assert Decimal(str(cell)) == value, (report.name, column.key)
+                elif isinstance(value, (int, float, Decimal)):
+                    assert cell == pytest.approx(float(value)), (report.name, column.key)
+                else:
+                    assert cell == str(value), (report.name, column.key)
+                assert not isinstance(value, date) or column.type in (DATE, DATETIME)
+        if report.name == "attendance":  # the labels, not the stored codes
+            with force_locale(locale):
+                labels = {str(label) for label in STATUS_LABELS.values()}
+            assert cells and {row[5] for row in cells} <= labels
+            assert locale == "en" or not labels & set(STATUS_LABELS)  # English codes are words
+
+
 def test_print_template_fetches_nothing(app, db, centre):
     from app.services.reports.pdf import render_print_html
 
