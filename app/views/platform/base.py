@@ -18,6 +18,7 @@ from wtforms import HiddenField
 from app import formatting
 from app.security import register_menu
 from app.services.platform.errors import Conflict, DomainError
+from app.views.platform.fab_speedups import CachedSearchWidget
 from app.views.platform.search_choices import choices, defer_search_choices, page_number
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ class TesseraModelView(ModelView):
     method_permission_name = MODELVIEW_ACTIONS
     page_size = 25
     list_widget = TesseraListWidget
+    search_widget = CachedSearchWidget
     # the search form's relation filters, whose choices load when opened (``search_choices``)
     search_choices_on_demand = ()
 

@@ -5,10 +5,14 @@ which first checks the *schema itself* against the JSON-Schema metaschema and bu
 validator — about a fifth of a 25-row client API list. The schemas are FAB's own module-level
 constants, so one checked validator per schema is kept; the request's arguments are still
 validated every time, with the same errors (``jsonschema.ValidationError``, best match first).
+The menu bar (``install_menu_cache``) and the search form's fixed parts (``CachedSearchWidget``)
+are rendered once per user roles and language.
 """
 import types
 
 import jsonschema
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 
 _VALIDATORS = {}
 
@@ -76,3 +80,59 @@ def install_menu_cache(app):
         return html
 
     app.jinja_env.globals["tessera_navbar_menu"] = tessera_navbar_menu
+
+
+def _catalogs_signature():
+    from flask import current_app
+
+    catalogs = current_app.extensions.get("tessera_catalogs")
+    return repr(getattr(catalogs, "signature", None))
+
+
+def _static_field(field):
+    """Whether a search-form field renders the same HTML on every request (per language): an
+    unbound field (a list's search form is never filled from the request) whose choices and
+    default are fixed — not a relation picker (its applied values come from the request, its
+    rows from the database) nor a field with computed choices or default."""
+    from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+
+    from app.views.platform.search_choices import OnDemandSelectWidget
+
+    return not (isinstance(field, (QuerySelectField, QuerySelectMultipleField))
+                or isinstance(field.widget, OnDemandSelectWidget)
+                or callable(getattr(field, "choices", None))
+                or callable(field.default))
+
+
+class CachedSearchWidget(SearchWidget):
+    """FAB's search widget, which writes each search field's HTML, label and filter names into
+    every list page (for its "Add Filter" script) — about a tenth of a client list page. Those
+    of a search form's fields that render the same HTML every time (``_static_field``) and the
+    labels and filter names are made once per form, columns, language and catalogs (a
+    translator's edit changes them); the others and the filters applied, every time."""
+
+    _made = {}
+
+    def __call__(self, **kwargs):
+        from flask_babel import get_locale
+
+        form = self.template_args["form"]
+        columns = tuple(self.template_args["include_cols"])
+        key = (type(form), columns, str(get_locale()), _catalogs_signature())
+        made = self._made.get(key)
+        if made is None:
+            search_filters = self.filters.get_search_filters()
+            made = ({column: as_unicode(form[column].label.text) for column in columns},
+                    {column: [as_unicode(flt.name) for flt in search_filters[column]]
+                     for column in columns},
+                    {column: form[column]() for column in columns
+                     if _static_field(form[column])})
+            if len(self._made) < 1000:
+                self._made[key] = made
+        labels, filter_names, static = made
+        kwargs["label_columns"] = labels
+        kwargs["form_fields"] = {column: static[column] if column in static else form[column]()
+                                 for column in columns}
+        kwargs["search_filters"] = filter_names
+        kwargs["active_filters"] = self.filters.get_filters_values_tojson()
+        return RenderTemplateWidget.__call__(self, **kwargs)
