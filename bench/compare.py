@@ -663,6 +663,24 @@ def _row(label, a, base, b, small_queries):
             f"{a['ms'] / b['ms']:.2f}× |")
 
 
+def machine_speed(rounds=5):
+    """Milliseconds a fixed pure-Python loop takes, ``rounds`` times: how fast the machine ran
+    around the measurements (the same loop took 417–703 ms within a minute on the 2-core
+    development machine) — read the table's milliseconds against it."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for number in range(3_000_000):
+            total += number * number
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _speed(times):
+    return f"{min(times):.0f}–{max(times):.0f} ms (median {statistics.median(times):.0f})"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0,
@@ -686,6 +704,7 @@ def main():
     if args.baseline:
         print(json.dumps(bare(args.url, size)))
         return
+    speed_before = machine_speed()
     with tempfile.TemporaryDirectory(prefix="tessera-bench-compare-") as instance:
         app = build_app(args.url, instance, REDIS_URL=NO_REDIS)
         counted_areas = _areas(app, small, 1, only)
@@ -698,6 +717,7 @@ def main():
                                    "--scale", str(args.scale), "--url", args.url], check=True,
                                   cwd=ROOT, capture_output=True, text=True)
             theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    speed_after = machine_speed()
     clients = (f"{size:,} clients, {facts['debtors']:,} debtors (built in {facts['build']:.1f} s"
                f"{facts['sizes']})"
                if "clients" in only else "areas: " + ", ".join(sorted(only)))
@@ -705,7 +725,8 @@ def main():
           f"median of {RUNS} requests ({EXCEL_RUNS} for the report), spread = max − min; "
           f"queries also counted at a tenth of each size ({small['clients']:,} clients, "
           f"{small['week']} lessons a week, {small['payroll']} payroll lessons, "
-          f"{small['report']:,} report rows): constant or grows")
+          f"{small['report']:,} report rows): constant or grows; machine speed (a fixed "
+          f"Python loop, 5 times) before {_speed(speed_before)}, after {_speed(speed_after)}")
     print("| page / operation | median ms | spread ms | queries | at a tenth | peak KiB "
           "(Python) | peak RSS growth KiB | baseline | baseline ms | baseline queries | ratio |")
     print("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|")

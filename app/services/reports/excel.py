@@ -75,7 +75,7 @@ def _cell_in_sql(column, expression, labels):
     stored codes into their labels), or None: the value goes in as it is, or ``_cell_value``
     turns it in Python."""
     inner = expression.element if isinstance(expression, Label) else expression
-    if column.key in labels:
+    if labels.get(column.key):
         return case(labels[column.key], value=inner, else_=inner)
     if column.type == DATE:
         return excel_day(inner)
