@@ -665,8 +665,8 @@ def _row(label, a, base, b, small_queries):
 
 def machine_speed(rounds=5):
     """Milliseconds a fixed pure-Python loop takes, ``rounds`` times: how fast the machine ran
-    around the measurements (the same loop took 417–703 ms within a minute on the 2-core
-    development machine) — read the table's milliseconds against it."""
+    around the measurements (on a shared 2-core machine the same loop's time moves by half
+    within a minute) — read the table's milliseconds against it."""
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
