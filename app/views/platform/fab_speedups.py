@@ -42,6 +42,15 @@ def install():
         validate=validate, ValidationError=jsonschema.ValidationError, tessera_cached=True)
 
 
+def _catalogs_signature():
+    """What the live catalogs say of themselves (a translator's edit on the workbench changes
+    it): rendered words are kept per signature."""
+    from flask import current_app
+
+    catalogs = current_app.extensions.get("tessera_catalogs")
+    return repr(getattr(catalogs, "signature", None))
+
+
 def _menu_key(app):
     """The key the menu bar's HTML depends on, or None when it must be rendered afresh: the
     logged-in user's role names (builtin roles only: their answers are code), the language, the
@@ -57,9 +66,7 @@ def _menu_key(app):
     names = sorted({role.name for role in sm.get_user_roles(user)})
     if not names or any(name not in sm.builtin_roles for name in names):
         return None
-    catalogs = app.extensions.get("tessera_catalogs")
-    signature = getattr(catalogs, "signature", None)
-    return (tuple(names), str(get_locale()), request.script_root, repr(signature))
+    return (tuple(names), str(get_locale()), request.script_root, _catalogs_signature())
 
 
 def install_menu_cache(app):
@@ -80,13 +87,6 @@ def install_menu_cache(app):
         return html
 
     app.jinja_env.globals["tessera_navbar_menu"] = tessera_navbar_menu
-
-
-def _catalogs_signature():
-    from flask import current_app
-
-    catalogs = current_app.extensions.get("tessera_catalogs")
-    return repr(getattr(catalogs, "signature", None))
 
 
 def _static_field(field):
